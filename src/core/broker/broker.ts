@@ -37,6 +37,8 @@ export interface ControlRequestOptions {
 export interface ControlReply {
   hostname: string;
   reply: unknown;
+  /** Milliseconds from publishing the request to receiving this reply (round-trip time). */
+  elapsedMs: number;
 }
 
 export interface QueueInfo {
