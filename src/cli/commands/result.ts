@@ -1,0 +1,21 @@
+import type { CliCommand } from './command';
+import { UsageError } from '../args';
+
+export const resultCommand: CliCommand = {
+  name: 'result',
+  usage: '<task-id>',
+  summary: "the result backend's record of a task, as JSON",
+  async run(ctx, positionals) {
+    const [id] = positionals;
+    if (!id || positionals.length > 1) throw new UsageError('result needs exactly one task id');
+    const backend = await ctx.backend();
+    const meta = await backend.getTaskMeta(id);
+    if (!meta) {
+      // Celery never stores PENDING: a missing key means pending, unknown, or expired.
+      ctx.out.value({ taskId: id, status: 'PENDING' }, ctx.out.json);
+      if (!ctx.out.json) ctx.out.warn('no result stored: the task is pending, unknown, or its result expired');
+      return;
+    }
+    ctx.out.value(meta, ctx.out.json);
+  },
+};

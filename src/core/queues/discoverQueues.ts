@@ -1,0 +1,49 @@
+/**
+ * Which queues a cluster has, and how deep they are. Neither source alone is complete: Redis keeps
+ * `_kombu.binding.*` sets that outlive workers, the management API sees every RabbitMQ queue, and
+ * only the workers know which queues they consume. The union of both is shown, with consumers
+ * counted from the workers' `active_queues` where the broker cannot count them itself.
+ */
+import type { Broker, QueueInfo } from '../broker/broker';
+import type { RemoteControl } from '../control/remoteControl';
+import type { Undecodable } from '../celery/rawMessage';
+
+/** The part of kombu's `Queue.as_dict()` we read from `active_queues` replies. */
+interface ActiveQueue {
+  name?: unknown;
+}
+
+/** Worker name → queue names it consumes, from an `active_queues` reply. */
+export function queuesByWorker(byWorker: Record<string, unknown>): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const [worker, reply] of Object.entries(byWorker)) {
+    if (!Array.isArray(reply)) continue;
+    const names = reply
+      .map((q: ActiveQueue) => (typeof q === 'object' && q !== null && typeof q.name === 'string' ? q.name : undefined))
+      .filter((n): n is string => n !== undefined);
+    result.set(worker, names);
+  }
+  return result;
+}
+
+export interface DiscoveredQueues {
+  queues: QueueInfo[];
+  /** Worker name → queues it consumes (empty when no worker answered). */
+  consumedBy: Map<string, string[]>;
+  errors: Undecodable[];
+}
+
+/** Discover queues and read their depth. `extraNames` are always included (e.g. a queue the user named). */
+export async function discoverQueues(broker: Broker, control: RemoteControl, extraNames: string[] = []): Promise<DiscoveredQueues> {
+  const [known, active] = await Promise.all([broker.listQueues(), control.inspect('active_queues')]);
+  const consumedBy = queuesByWorker(active.byWorker);
+  const names = new Set<string>([...known, ...extraNames]);
+  for (const list of consumedBy.values()) list.forEach((n) => names.add(n));
+  const infos = await broker.queueInfo([...names].sort());
+  const consumerCounts = new Map<string, number>();
+  for (const list of consumedBy.values()) for (const n of list) consumerCounts.set(n, (consumerCounts.get(n) ?? 0) + 1);
+  const queues = infos
+    .filter((q) => q.exists || consumerCounts.has(q.name) || extraNames.includes(q.name))
+    .map((q) => (q.consumers === undefined ? { ...q, consumers: consumerCounts.get(q.name) ?? 0 } : q));
+  return { queues, consumedBy, errors: active.errors };
+}
