@@ -1,0 +1,130 @@
+/**
+ * Remote control over kombu's Redis pidbox, the way `app.control` does it: register a reply queue
+ * in the reply exchange's binding set, PUBLISH the request on the pidbox fanout channel, BRPOP the
+ * replies until the timeout or the expected count, then remove the binding and the reply lists.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ControlReply, ControlRequestOptions } from '../broker';
+import { parseJsonBody } from '../../celery/jsonBody';
+import { buildRedisEnvelope, isUndecodable, parseRedisEnvelope, undecodable, type Undecodable } from '../../celery/rawMessage';
+import {
+  bindingKey, bindingMember, fanoutChannel, PIDBOX_EXCHANGE, PIDBOX_REPLY_EXCHANGE, pidboxReplyQueue, queueKeys,
+} from './kombuKeys';
+
+/** What a broadcast needs from the broker that owns it. */
+export interface PidboxContext {
+  db: number;
+  /** The command connection (SADD, PUBLISH, SREM, DEL). */
+  client: Redis;
+  /** Borrow a connection that may block on BRPOP; the callback's end gives it back. */
+  withBlockingClient<T>(use: (client: Redis) => Promise<T>): Promise<T>;
+  /** Next Lamport clock value for the request header. */
+  nextClock(): number;
+}
+
+export interface BroadcastResult {
+  replies: ControlReply[];
+  errors: Undecodable[];
+}
+
+/** The request body kombu's Mailbox._publish sends (casts carry no ticket and no reply_to). */
+export function pidboxRequestBody(
+  method: string,
+  args: Record<string, unknown>,
+  destination: string[] | undefined,
+  reply: { ticket: string; oid: string } | undefined,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    method,
+    arguments: args,
+    destination: destination && destination.length > 0 ? destination : null,
+    pattern: null,
+    matcher: null,
+  };
+  if (reply) {
+    body.ticket = reply.ticket;
+    body.reply_to = { exchange: PIDBOX_REPLY_EXCHANGE, routing_key: reply.oid };
+  }
+  return body;
+}
+
+function requestEnvelope(body: Record<string, unknown>, clock: number, timeoutMs: number): string {
+  return buildRedisEnvelope({
+    body: Buffer.from(JSON.stringify(body), 'utf8'),
+    contentType: 'application/json',
+    contentEncoding: 'utf-8',
+    headers: { clock, expires: (Date.now() + timeoutMs) / 1000 },
+    properties: { delivery_mode: 2 },
+    exchange: PIDBOX_EXCHANGE,
+    routingKey: '',
+  }, randomUUID());
+}
+
+/**
+ * Turn one reply list item into replies. Returns null when the reply answers another ticket (the
+ * caller ignores it), an Undecodable when it cannot be read.
+ */
+export function decodePidboxReply(data: Buffer, ticket: string, where: string, elapsedMs: number): ControlReply[] | Undecodable | null {
+  const raw = parseRedisEnvelope(data, 'control', where);
+  if (isUndecodable(raw)) return raw;
+  if (raw.headers.ticket !== ticket) return null;
+  const decoded = parseJsonBody(raw, 'control', where);
+  if (isUndecodable(decoded)) return decoded;
+  const value = decoded.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return undecodable('control', where, 'control reply is not a {"node": reply} object', { size: raw.size, contentType: raw.contentType });
+  }
+  return Object.entries(value as Record<string, unknown>).map(([hostname, reply]) => ({ hostname, reply, elapsedMs }));
+}
+
+/** Broadcast a pidbox request and collect the replies (see the module comment). */
+export async function pidboxBroadcast(
+  context: PidboxContext,
+  method: string,
+  args: Record<string, unknown>,
+  options: ControlRequestOptions,
+): Promise<BroadcastResult> {
+  const channel = fanoutChannel(context.db, PIDBOX_EXCHANGE);
+  if (!options.reply) {
+    await context.client.publish(channel, requestEnvelope(pidboxRequestBody(method, args, options.destination, undefined), context.nextClock(), options.timeoutMs));
+    return { replies: [], errors: [] };
+  }
+  const oid = randomUUID();
+  const ticket = randomUUID();
+  const replyQueue = pidboxReplyQueue(oid);
+  const replyKeys = queueKeys(replyQueue);
+  const member = bindingMember(oid, '', replyQueue);
+  const limit = options.limit ?? (options.destination && options.destination.length > 0 ? options.destination.length : undefined);
+  const replies: ControlReply[] = [];
+  const errors: Undecodable[] = [];
+  const repliedNodes = (): number => replies.length;
+  try {
+    // Workers SMEMBERS this set to find where to LPUSH their reply; without it the reply is dropped.
+    await context.client.sadd(bindingKey(PIDBOX_REPLY_EXCHANGE), member);
+    const body = pidboxRequestBody(method, args, options.destination, { ticket, oid });
+    const started = Date.now();
+    const deadline = started + options.timeoutMs;
+    await context.client.publish(channel, requestEnvelope(body, context.nextClock(), options.timeoutMs));
+    await context.withBlockingClient(async (blocking) => {
+      while (limit === undefined || repliedNodes() < limit) {
+        const remainingMs = deadline - Date.now();
+        if (remainingMs <= 0) break;
+        // Redis ≥ 6 takes fractional BRPOP timeouts; never 0, which would block forever.
+        const seconds = Math.max(remainingMs, 10) / 1000;
+        const popped = await blocking.brpopBuffer(...replyKeys, seconds.toFixed(3));
+        if (!popped) continue;
+        const [key, data] = popped;
+        const decoded = decodePidboxReply(data, ticket, key.toString('utf8'), Date.now() - started);
+        if (decoded === null) continue;
+        if (isUndecodable(decoded)) errors.push(decoded);
+        else replies.push(...decoded);
+      }
+    });
+  } finally {
+    // kombu's after_reply_message_received: always unregister and drop the reply lists, so a late
+    // worker finds no binding and nothing is left behind even when collecting failed.
+    await context.client.multi().srem(bindingKey(PIDBOX_REPLY_EXCHANGE), member).del(...replyKeys).exec().catch(() => undefined);
+  }
+  return { replies, errors };
+}
