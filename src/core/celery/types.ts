@@ -34,6 +34,7 @@ export interface TaskMessage {
   kwargsrepr?: string;
   origin?: string;
   shadow?: string | null;
+  /** `[hard, soft]` seconds, as Celery's `as_task_v2` writes `[time_limit, soft_time_limit]`. */
   timelimit?: [number | null, number | null];
   ignoreResult?: boolean;
   /** Every header as received, including unknown ones (stamps, traceparent, custom ones). */
@@ -63,5 +64,7 @@ export interface CeleryEvent {
   pid: number;
   local_received: number;
   uuid?: string;
+  /** Set (to false) only on event types outside KNOWN_EVENT_TYPES; absent on known ones. */
+  known?: false;
   [field: string]: unknown;
 }
