@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { ControlReply, ControlRequestOptions } from '../broker';
-import { isUndecodable, rawFromAmqp, undecodable, type Undecodable } from '../../celery/rawMessage';
-import { parseJsonBody } from '../../celery/jsonBody';
+import { isUndecodable, previewOf, rawFromAmqp, undecodable, type RawMessage, type Undecodable } from '../../celery/rawMessage';
+import { decodeJsonBody } from '../../celery/events';
 import { withTimeout } from '../../util/errors';
 import { closeQuietly, type AmqpSession } from './amqpSession';
 import { describeAmqpError } from './amqpConnect';
@@ -43,6 +43,22 @@ export function pidboxRequestBody(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * One reply message: `{nodename: payload}` (one entry per node, normally one). Undefined when the
+ * ticket is not ours (the message belongs to another call); never throws.
+ */
+export function parsePidboxReply(raw: RawMessage, ticket: string, where: string, elapsedMs: number): ControlReply[] | Undecodable | undefined {
+  if (raw.headers.ticket !== ticket) return undefined;
+  const decoded = decodeJsonBody(raw, 'control', where);
+  if (isUndecodable(decoded)) return decoded;
+  if (!isRecord(decoded.value)) {
+    return undecodable('control', where, 'control reply is not a {"worker": reply} object', {
+      size: raw.size, contentType: raw.contentType, contentEncoding: raw.contentEncoding, preview: previewOf(raw.body),
+    });
+  }
+  return Object.entries(decoded.value).map(([hostname, reply]) => ({ hostname, reply, elapsedMs }));
 }
 
 export interface BroadcastResult {
@@ -126,19 +142,10 @@ async function collect(
   const onMessage = (msg: ConsumeMessage | null): void => {
     // null: the server cancelled our consumer (queue deleted by someone else); nothing more will come.
     if (msg === null) return finish();
-    const raw = rawFromAmqp(msg);
-    if (raw.headers.ticket !== ticket) return; // a reply to another call
-    const decoded = parseJsonBody(raw, 'control', queue);
-    if (isUndecodable(decoded)) {
-      errors.push(decoded);
-    } else if (!isRecord(decoded.value)) {
-      errors.push(undecodable('control', queue, 'control reply is not a {"worker": reply} object', {
-        size: raw.size, contentType: raw.contentType, contentEncoding: raw.contentEncoding,
-      }));
-    } else {
-      const elapsedMs = Date.now() - started;
-      for (const [hostname, reply] of Object.entries(decoded.value)) replies.push({ hostname, reply, elapsedMs });
-    }
+    const parsed = parsePidboxReply(rawFromAmqp(msg), ticket, queue, Date.now() - started);
+    if (parsed === undefined) return;
+    if (isUndecodable(parsed)) errors.push(parsed);
+    else replies.push(...parsed);
     if (limit !== undefined && replies.length >= limit) finish();
   };
   const { consumerTag } = await withTimeout(channel.consume(queue, onMessage, { noAck: true }), t, 'consuming the reply queue');
