@@ -1,28 +1,16 @@
-/** Hand-built kombu messages for the Redis integration tests (a minimal protocol-2 task). */
+/** Messages for the Redis integration tests: real task messages and malformed envelopes. */
 import { randomUUID } from 'node:crypto';
 import type { OutgoingMessage } from '../../../src/core/celery/rawMessage';
+import { encodeTaskMessage } from '../../../src/core/celery/taskEncoder';
 
-/** A protocol-2 task message as Celery 5 sends it, enough for a real worker to run it. */
+/** A protocol-2 task message as Celery 5's send_task builds it (the project's own encoder). */
 export function taskMessage(
   name: string,
   args: unknown[],
   options: { id?: string; exchange?: string; routingKey?: string; priority?: number } = {},
 ): OutgoingMessage {
-  const id = options.id ?? randomUUID();
-  const body = [args, {}, { callbacks: null, errbacks: null, chain: null, chord: null }];
-  return {
-    body: Buffer.from(JSON.stringify(body), 'utf8'),
-    contentType: 'application/json',
-    contentEncoding: 'utf-8',
-    headers: {
-      lang: 'py', task: name, id, shadow: null, eta: null, expires: null, group: null, group_index: null, retries: 0,
-      timelimit: [null, null], root_id: id, parent_id: null, argsrepr: JSON.stringify(args), kwargsrepr: '{}',
-      origin: 'celery-lens-test', ignore_result: false,
-    },
-    properties: { correlation_id: id, delivery_mode: 2, priority: options.priority ?? 0 },
-    exchange: options.exchange ?? '',
-    routingKey: options.routingKey ?? 'celery',
-  };
+  const routingKey = options.routingKey ?? 'celery';
+  return encodeTaskMessage({ name, args, id: options.id, exchange: options.exchange ?? '', queue: routingKey, routingKey, priority: options.priority });
 }
 
 /** A queue name no worker consumes. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ControlReply, ControlRequestOptions } from '../broker';
-import { parseJsonBody } from '../../celery/jsonBody';
+import { decodeJsonBody } from '../../celery/events';
 import { buildRedisEnvelope, isUndecodable, parseRedisEnvelope, undecodable, type Undecodable } from '../../celery/rawMessage';
 import {
   bindingKey, bindingMember, fanoutChannel, PIDBOX_EXCHANGE, PIDBOX_REPLY_EXCHANGE, pidboxReplyQueue, queueKeys,
@@ -69,7 +69,7 @@ export function decodePidboxReply(data: Buffer, ticket: string, where: string, e
   const raw = parseRedisEnvelope(data, 'control', where);
   if (isUndecodable(raw)) return raw;
   if (raw.headers.ticket !== ticket) return null;
-  const decoded = parseJsonBody(raw, 'control', where);
+  const decoded = decodeJsonBody(raw, 'control', where);
   if (isUndecodable(decoded)) return decoded;
   const value = decoded.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
