@@ -1,0 +1,1 @@
+"""A small online-shop Celery app that gives `npm run demo` realistic traffic to look at."""
