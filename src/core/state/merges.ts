@@ -1,0 +1,177 @@
+/**
+ * Merging what is not an event into a {@link ClusterState}: inspect replies (stats, active,
+ * reserved, registered, active_queues), result-backend metadata and task messages. The wire is
+ * loose, so everything is `unknown` in and checked field by field; malformed parts are skipped.
+ *
+ * Events stay authoritative for what they know best: a merge never moves a task's state
+ * backwards by Celery's PRECEDENCE, and the backend's STARTED never hides an event-reported
+ * REJECTED (Celery leaves the backend at STARTED after a Reject).
+ */
+import type { TaskMessage } from '../celery/types';
+import { argsRepr, kwargsRepr, pyRepr } from '../celery/pythonRepr';
+import type { ClusterState } from './clusterState';
+import type { TaskRecord } from './taskRecord';
+import type { WorkerRecord } from './workerRecord';
+import { parseIsoSeconds } from './isoTime';
+import { FAILURE, PENDING, precedence, RECEIVED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from './taskStates';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Whether a state from a non-event source should replace the task's current one. */
+function supersedes(next: string, current: string): boolean {
+  if (next === current) return false;
+  if (current === PENDING || current === RETRY) return true;
+  if (current === REJECTED && next === STARTED) return false;
+  return precedence(next) < precedence(current);
+}
+
+/** Python's repr of an exception rebuilt from Celery's `{exc_type, exc_message, exc_module}`. */
+export function exceptionRepr(exc: unknown): string | undefined {
+  if (!isRecord(exc) || typeof exc.exc_type !== 'string') return undefined;
+  const message = exc.exc_message;
+  const args = Array.isArray(message) ? message : message === undefined || message === null ? [] : [message];
+  return `${exc.exc_type}(${args.map((a) => pyRepr(a)).join(', ')})`;
+}
+
+/** Ids from Celery's `children` encoding (`[[id, null], null]` per child, or plain ids). */
+function childIds(children: unknown): string[] {
+  if (!Array.isArray(children)) return [];
+  const ids: string[] = [];
+  for (const child of children) {
+    let node: unknown = child;
+    // Unwrap ((id, parent), subtasks) tuples down to the id string.
+    for (let depth = 0; Array.isArray(node) && depth < 3; depth++) node = node[0];
+    if (typeof node === 'string') ids.push(node);
+  }
+  return ids;
+}
+
+function setFinishTime(task: TaskRecord, status: string, at: number | undefined): void {
+  if (at === undefined) return;
+  if (status === SUCCESS) task.succeeded ??= at;
+  else if (status === FAILURE) task.failed ??= at;
+  else if (status === REVOKED) task.revoked ??= at;
+  else if (status === RETRY) task.retried ??= at;
+}
+
+export function mergeTaskFromResult(state: ClusterState, meta: unknown): TaskRecord | undefined {
+  if (!isRecord(meta)) return undefined;
+  const id = str(meta.task_id);
+  const status = str(meta.status);
+  if (!id || !status) return undefined;
+  const task = state.getOrCreateTask(id);
+  const newer = supersedes(status, task.state);
+  if (newer) task.state = status;
+  setFinishTime(task, status, parseIsoSeconds(meta.date_done));
+  const result = meta.result;
+  if (status === SUCCESS) {
+    if (newer || task.state === SUCCESS) task.result = result;
+  } else if (status === STARTED) {
+    if (isRecord(result)) task.worker ??= str(result.hostname);
+  } else {
+    const exception = exceptionRepr(result);
+    if (exception !== undefined && (newer || task.exception === undefined)) task.exception = exception;
+    const traceback = str(meta.traceback);
+    if (traceback !== undefined && (newer || task.traceback === undefined)) task.traceback = traceback;
+  }
+  for (const child of childIds(meta.children)) task.addChild(child);
+  const parentId = str(meta.parent_id);
+  if (parentId && parentId !== id && !task.parentId) {
+    task.parentId = parentId;
+    state.linkParent(task);
+  }
+  const groupId = str(meta.group_id);
+  if (groupId !== undefined) task.groupId = groupId;
+  // result_extended adds these; events (repr strings) win when both exist.
+  task.name ??= str(meta.name);
+  if (task.args === undefined && Array.isArray(meta.args)) task.args = argsRepr(meta.args);
+  if (task.kwargs === undefined && isRecord(meta.kwargs)) task.kwargs = kwargsRepr(meta.kwargs);
+  task.worker ??= str(meta.worker);
+  task.retries ??= num(meta.retries);
+  task.queue ??= str(meta.queue);
+  return task;
+}
+
+export function mergeTaskFromMessage(state: ClusterState, m: TaskMessage): TaskRecord {
+  const task = state.getOrCreateTask(m.id);
+  task.name ??= m.name;
+  task.args ??= m.argsrepr ?? argsRepr(m.args);
+  task.kwargs ??= m.kwargsrepr ?? kwargsRepr(m.kwargs);
+  if (task.rootId === undefined && m.rootId !== undefined) task.rootId = m.rootId;
+  if (task.groupId === undefined && m.group !== undefined) task.groupId = m.group;
+  task.retries ??= m.retries;
+  if (task.eta === undefined && m.eta !== undefined) task.eta = m.eta;
+  if (task.expires === undefined && m.expires !== undefined) task.expires = m.expires;
+  task.routingKey ??= m.routingKey;
+  task.exchange ??= m.exchange;
+  if (!task.parentId && m.parentId && m.parentId !== m.id) {
+    task.parentId = m.parentId;
+    state.linkParent(task);
+  }
+  return task;
+}
+
+export function mergeWorkerStats(state: ClusterState, hostname: string, stats: unknown): WorkerRecord {
+  const worker = state.getOrCreateWorker(hostname);
+  if (!isRecord(stats)) return worker;
+  worker.stats = stats;
+  const pid = num(stats.pid);
+  if (pid) worker.pid = pid;
+  const pool = stats.pool;
+  if (isRecord(pool)) {
+    worker.pool = str(pool.implementation) ?? worker.pool;
+    worker.concurrency = num(pool['max-concurrency']) ?? worker.concurrency;
+  }
+  return worker;
+}
+
+/** `inspect active` / `inspect reserved`: request dicts with real JSON args. */
+export function mergeRequests(state: ClusterState, hostname: string, requests: unknown, kind: 'active' | 'reserved'): WorkerRecord {
+  const worker = state.getOrCreateWorker(hostname);
+  if (!Array.isArray(requests)) return worker;
+  const ids: string[] = [];
+  const target = kind === 'active' ? STARTED : RECEIVED;
+  for (const request of requests) {
+    if (!isRecord(request)) continue;
+    const id = str(request.id);
+    if (!id) continue;
+    ids.push(id);
+    const task = state.getOrCreateTask(id);
+    task.name ??= str(request.name) ?? str(request.type);
+    if (task.args === undefined && Array.isArray(request.args)) task.args = argsRepr(request.args);
+    if (task.kwargs === undefined && isRecord(request.kwargs)) task.kwargs = kwargsRepr(request.kwargs);
+    task.worker = str(request.hostname) ?? hostname;
+    if (supersedes(target, task.state)) task.state = target;
+    if (kind === 'active') task.started ??= num(request.time_start);
+    const info = request.delivery_info;
+    if (isRecord(info)) task.routingKey ??= str(info.routing_key);
+  }
+  if (kind === 'active') worker.activeTasks = ids;
+  else worker.reservedTasks = ids;
+  return worker;
+}
+
+export function mergeRegistered(state: ClusterState, hostname: string, names: unknown): WorkerRecord {
+  const worker = state.getOrCreateWorker(hostname);
+  if (!Array.isArray(names)) return worker;
+  // "proj.tasks.limited [rate_limit=6/m]" -> "proj.tasks.limited"
+  worker.registered = names.filter((n): n is string => typeof n === 'string').map((n) => n.replace(/\s+\[.*\]$/, ''));
+  return worker;
+}
+
+export function mergeActiveQueues(state: ClusterState, hostname: string, queues: unknown): WorkerRecord {
+  const worker = state.getOrCreateWorker(hostname);
+  if (!Array.isArray(queues)) return worker;
+  worker.queues = queues.map((q) => (isRecord(q) ? str(q.name) : str(q))).filter((n): n is string => n !== undefined);
+  return worker;
+}
