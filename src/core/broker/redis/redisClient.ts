@@ -4,6 +4,7 @@
  * retrying forever with commands piling up in an offline queue.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisConnectionUrl } from '../../url/connectionUrl';
@@ -66,7 +67,9 @@ function readTlsFile(path: string, what: string): Buffer {
 /** ioredis TLS options from the URL's `ssl_*` settings; undefined for plain `redis://`. */
 export function tlsOptionsFor(url: RedisConnectionUrl): ConnectionOptions | undefined {
   if (!url.tls) return undefined;
-  const tls: ConnectionOptions = { rejectUnauthorized: url.tls.rejectUnauthorized, servername: url.host };
+  const tls: ConnectionOptions = { rejectUnauthorized: url.tls.rejectUnauthorized };
+  // SNI takes host names only (Node warns when given an IP address).
+  if (!isIP(url.host)) tls.servername = url.host;
   if (url.tls.caFile) tls.ca = readTlsFile(url.tls.caFile, 'CA certificate');
   if (url.tls.certFile) tls.cert = readTlsFile(url.tls.certFile, 'client certificate');
   if (url.tls.keyFile) tls.key = readTlsFile(url.tls.keyFile, 'client key');
