@@ -88,6 +88,11 @@ export class RedisBroker implements Broker {
         await closeRedis(sub);
       },
     };
+    // close() may have run while we were connecting: it could not see this subscription.
+    if (this.closed) {
+      await subscription.close();
+      this.assertOpen();
+    }
     this.subscriptions.add(subscription);
     return subscription;
   }
