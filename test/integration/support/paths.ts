@@ -28,8 +28,18 @@ let runDir: string | undefined;
 export function testRunDir(): string {
   if (!runDir) {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    runDir = path.join(repoRoot, '.test-run', `${stamp}-${process.pid}`);
+    const parent = path.join(repoRoot, '.test-run');
+    runDir = path.join(parent, `${stamp}-${process.pid}`);
     fs.mkdirSync(runDir, { recursive: true });
+    pruneOldRuns(parent, 10);
   }
   return runDir;
+}
+
+// Timestamped names sort chronologically: keep the newest `keep` run folders.
+function pruneOldRuns(parent: string, keep: number): void {
+  const runs = fs.readdirSync(parent).filter((name) => /^\d{4}-\d\d-\d\dT/.test(name)).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - keep))) {
+    fs.rmSync(path.join(parent, old), { recursive: true, force: true });
+  }
 }
