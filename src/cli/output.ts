@@ -50,3 +50,8 @@ export function brief(value: unknown, max = 60): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
+
+/** `p0:3 p9:1` — the non-empty priority buckets of a queue. */
+export function formatByPriority(byPriority: Record<string, number>): string {
+  return Object.entries(byPriority).filter(([, n]) => n > 0).map(([p, n]) => `p${p}:${n}`).join(' ');
+}

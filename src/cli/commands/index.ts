@@ -8,6 +8,8 @@ import { purgeCommand } from './purge';
 import { sendCommand } from './send';
 import { resultCommand } from './result';
 import { revokeCommand } from './revoke';
+import { snapshotCommand } from './snapshot';
+import { watchCommand } from './watch';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: CliCommand[] = [
@@ -15,6 +17,8 @@ export const COMMANDS: CliCommand[] = [
   inspectCommand,
   controlCommand,
   eventsCommand,
+  watchCommand,
+  snapshotCommand,
   queuesCommand,
   peekCommand,
   purgeCommand,

@@ -1,11 +1,6 @@
 import type { CliCommand } from './command';
 import { discoverQueues } from '../../core/queues/discoverQueues';
-import { table } from '../output';
-
-export function formatByPriority(byPriority: Record<string, number>): string {
-  const parts = Object.entries(byPriority).filter(([, n]) => n > 0).map(([p, n]) => `p${p}:${n}`);
-  return parts.join(' ');
-}
+import { formatByPriority, table } from '../output';
 
 export const queuesCommand: CliCommand = {
   name: 'queues',
@@ -13,8 +8,9 @@ export const queuesCommand: CliCommand = {
   summary: 'queues with messages, consumers and the per-priority breakdown',
   async run(ctx) {
     const broker = await ctx.broker();
-    const { queues, errors } = await discoverQueues(broker, await ctx.control());
-    errors.forEach((e) => ctx.out.undecodable(e));
+    const active = await (await ctx.control()).inspect('active_queues');
+    active.errors.forEach((e) => ctx.out.undecodable(e));
+    const queues = await discoverQueues(broker, active.byWorker);
     const rows = queues.map((q) => ({ name: q.name, messages: q.messages, consumers: q.consumers ?? 0, byPriority: q.byPriority }));
     if (ctx.out.json) {
       ctx.out.value(rows, true);

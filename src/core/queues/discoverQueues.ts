@@ -5,8 +5,6 @@
  * counted from the workers' `active_queues` where the broker cannot count them itself.
  */
 import type { Broker, QueueInfo } from '../broker/broker';
-import type { RemoteControl } from '../control/remoteControl';
-import type { Undecodable } from '../celery/rawMessage';
 
 /** The part of kombu's `Queue.as_dict()` we read from `active_queues` replies. */
 interface ActiveQueue {
@@ -26,24 +24,19 @@ export function queuesByWorker(byWorker: Record<string, unknown>): Map<string, s
   return result;
 }
 
-export interface DiscoveredQueues {
-  queues: QueueInfo[];
-  /** Worker name → queues it consumes (empty when no worker answered). */
-  consumedBy: Map<string, string[]>;
-  errors: Undecodable[];
-}
-
-/** Discover queues and read their depth. `extraNames` are always included (e.g. a queue the user named). */
-export async function discoverQueues(broker: Broker, control: RemoteControl, extraNames: string[] = []): Promise<DiscoveredQueues> {
-  const [known, active] = await Promise.all([broker.listQueues(), control.inspect('active_queues')]);
-  const consumedBy = queuesByWorker(active.byWorker);
+/**
+ * Discover queues and read their depth. `activeQueues` is an `inspect active_queues` reply
+ * (`{ worker: [queue dicts] }`); `extraNames` are always included (e.g. a queue the user named).
+ */
+export async function discoverQueues(broker: Broker, activeQueues: Record<string, unknown>, extraNames: string[] = []): Promise<QueueInfo[]> {
+  const known = await broker.listQueues();
+  const consumedBy = queuesByWorker(activeQueues);
   const names = new Set<string>([...known, ...extraNames]);
   for (const list of consumedBy.values()) list.forEach((n) => names.add(n));
   const infos = await broker.queueInfo([...names].sort());
   const consumerCounts = new Map<string, number>();
   for (const list of consumedBy.values()) for (const n of list) consumerCounts.set(n, (consumerCounts.get(n) ?? 0) + 1);
-  const queues = infos
+  return infos
     .filter((q) => q.exists || consumerCounts.has(q.name) || extraNames.includes(q.name))
     .map((q) => (q.consumers === undefined ? { ...q, consumers: consumerCounts.get(q.name) ?? 0 } : q));
-  return { queues, consumedBy, errors: active.errors };
 }
