@@ -30,6 +30,11 @@ export interface AmqpBrokerOptions extends BrokerOptions {
   heartbeatSeconds?: number;
 }
 
+/** An events subscription; `queueName` is the current `celeryev.<uuid>` queue (it changes after a resubscribe). */
+export interface AmqpEventSubscription extends Subscription {
+  readonly queueName: string | undefined;
+}
+
 export class AmqpBroker implements Broker, AmqpSession {
   readonly kind = 'amqp' as const;
   readonly logger: Logger;
@@ -71,10 +76,10 @@ export class AmqpBroker implements Broker, AmqpSession {
     return this.publisher.publish(message);
   }
 
-  async subscribeEvents(onMessage: (message: RawMessage | Undecodable) => void): Promise<Subscription> {
+  async subscribeEvents(onMessage: (message: RawMessage | Undecodable) => void): Promise<AmqpEventSubscription> {
     const inner = await amqpSubscribeEvents(this, onMessage);
     const subscriptions = this.subscriptions;
-    const outer: Subscription & { readonly queueName: string | undefined } = {
+    const outer: AmqpEventSubscription = {
       get queueName() {
         return inner.queueName;
       },

@@ -86,6 +86,12 @@ export async function amqpListQueues(session: AmqpSession, management: Managemen
   return queues.map((q) => q.name).filter((name) => typeof name === 'string' && !isInternalQueue(name)).sort();
 }
 
+/**
+ * The first `limit` ready messages, through the management API's `/get` with `ack_requeue_true`:
+ * RabbitMQ hands them over and requeues them in place at once, so count and order are unchanged,
+ * but it sets their `redelivered` flag (AMQP offers no way to look at a message without a
+ * delivery). Messages already delivered to workers (prefetched, running) are not visible here.
+ */
 export async function amqpPeek(
   session: AmqpSession,
   management: ManagementClient | undefined,
