@@ -5,8 +5,8 @@
  * it into the CLI/UI snapshot shape.
  *
  * Deliberate differences from Celery's State:
- * - a worker that sends `worker-offline` is kept (marked offline, no heartbeats) so a UI can show
- *   it left; Celery drops it;
+ * - a worker that sends `worker-offline` is kept, marked offline with no heartbeats, so a UI can
+ *   show it left (Celery's State also keeps it, unless an `on_node_leave` callback is set);
  * - a task event from a worker counts as a heartbeat at OUR receive time (Celery passes the two
  *   times swapped there, so it records the sender's time);
  * - a `parent_id` equal to the task's own id (what a retried message carries) is ignored, so the

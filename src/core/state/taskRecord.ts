@@ -132,6 +132,13 @@ function mergeOutcomeFields(task: TaskRecord, e: CeleryEvent): void {
   if (exception !== undefined) task.exception = exception;
   const traceback = str(e.traceback);
   if (traceback !== undefined) task.traceback = traceback;
+}
+
+/**
+ * Details only `task-revoked`/`task-rejected` carry; kept even when the event is late (Celery
+ * keeps every field of a late event other than RECEIVED's), since nothing else could set them.
+ */
+function mergeEventDetails(task: TaskRecord, e: CeleryEvent): void {
   const terminated = bool(e.terminated);
   if (terminated !== undefined) task.terminated = terminated;
   if (e.signum !== undefined) task.signum = e.signum;
@@ -160,6 +167,8 @@ function setEventTime(task: TaskRecord, subject: string, timestamp: number): voi
  * fills the descriptive fields; otherwise it sets the state, its timestamp and every field. RETRY
  * is special, as in Celery: a RETRY event always applies, and a task in RETRY accepts any event
  * (the retried task runs again). Unknown subjects set a custom state `SUBJECT` upper-cased.
+ * Note Celery ranks REJECTED before RECEIVED and STARTED, so a task rejected after it was received
+ * keeps its state (as in Celery and Flower); `rejected` and `requeue` still record the rejection.
  */
 export function applyTaskEvent(task: TaskRecord, subject: string, event: CeleryEvent): void {
   const known = TASK_EVENT_STATE.get(subject);
@@ -171,6 +180,7 @@ export function applyTaskEvent(task: TaskRecord, subject: string, event: CeleryE
 
   const late = state !== RETRY && task.state !== RETRY && precedence(state) > precedence(task.state);
   mergeEarlierFields(task, event);
+  mergeEventDetails(task, event);
   if (!late) {
     mergeOutcomeFields(task, event);
     task.state = state;
