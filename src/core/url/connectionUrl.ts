@@ -59,18 +59,34 @@ const SCHEMES: Record<string, { kind: 'redis' | 'amqp'; scheme: ConnectionUrl['s
   pyamqps: { kind: 'amqp', scheme: 'amqps', port: 5671 },
 };
 
-/** Replace the password of anything that looks like a URL with credentials; never throws. */
+const PASSWORD_PARAM = /([?&](?:password|passwd|pwd)=)[^&#]*/gi;
+
+/**
+ * Replace the password of anything that looks like a URL with credentials; never throws.
+ * Conservative on purpose: a raw (unencoded) password may contain `@`, `/`, `?` or `#`, so the
+ * credentials are taken to end at the LAST `@`, and a URL that cannot be read is over-redacted
+ * rather than leaked. Scheme-less `user:pass@host` and `?password=` parameters are redacted too.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_m, scheme: string, userinfo: string) => {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  const prefix = scheme ? scheme[0] : '';
+  const rest = url.slice(prefix.length);
+  const at = rest.lastIndexOf('@');
+  let out = url;
+  if (at >= 0) {
+    const userinfo = rest.slice(0, at);
     const colon = userinfo.indexOf(':');
-    if (colon < 0) return `${scheme}${userinfo}@`;
-    return `${scheme}${userinfo.slice(0, colon)}:***@`;
-  });
+    if (colon >= 0) out = `${prefix}${userinfo.slice(0, colon)}:***${rest.slice(at)}`;
+  }
+  return out.replace(PASSWORD_PARAM, '$1***');
 }
 
 /** Replace every credentialed URL inside free text (an error message from a library, say). */
 export function redactSecretsInText(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^@\s/?#]*):([^@\s/?#]*)@/gi, '$1$2:***@');
+  // Within one whitespace-delimited token the password runs to the last '@' (it may contain '@', '/').
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^@\s/?#:]*):(\S*)@/gi, '$1$2:***@')
+    .replace(PASSWORD_PARAM, '$1***');
 }
 
 function decode(part: string, what: string, redacted: string): string {
@@ -90,11 +106,18 @@ export function parseConnectionUrl(input: string): ConnectionUrl {
     throw new UrlError(`Not a broker URL: "${redacted}" (expected e.g. redis://localhost:6379/0 or amqp://guest:guest@localhost:5672//)`);
   }
   const schemeName = match[1].toLowerCase();
-  const scheme = SCHEMES[schemeName];
+  // hasOwn: a scheme such as "constructor://" must not find an Object.prototype member.
+  const scheme = Object.hasOwn(SCHEMES, schemeName) ? SCHEMES[schemeName] : undefined;
   if (!scheme) {
     throw new UrlError(`Unsupported scheme "${schemeName}://" in ${redacted}: Celery Lens speaks redis://, rediss://, amqp:// and amqps://`);
   }
   let rest = match[2];
+  // An '@' after the host part means credentials holding a raw '/', '?', '#' or '@': reading on
+  // would misplace the password into the host, port or path, and from there into messages.
+  const firstDelimiter = rest.search(/[/?#]/);
+  if (firstDelimiter >= 0 && rest.lastIndexOf('@') > firstDelimiter) {
+    throw new UrlError(`Bad URL ${redacted}: "@" after the host part. If the user name or password contains "@", "/", "?" or "#", percent-encode it (%40, %2F, %3F, %23)`);
+  }
   let query = '';
   const q = rest.indexOf('?');
   if (q >= 0) {
