@@ -137,7 +137,10 @@ export class ClusterState {
     return alive;
   }
 
-  /** Merge a result-backend record (`celery-task-meta-<id>` JSON). Returns the task, or undefined if `meta` is not one. */
+  /**
+   * Merge a result-backend record: Celery's `celery-task-meta-<id>` JSON, or the backend's parsed
+   * TaskMeta. Returns the task, or undefined if `meta` is neither.
+   */
   mergeTaskFromResult(meta: unknown): TaskRecord | undefined {
     return merges.mergeTaskFromResult(this, meta);
   }

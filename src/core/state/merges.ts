@@ -64,15 +64,20 @@ function setFinishTime(task: TaskRecord, status: string, at: number | undefined)
   else if (status === RETRY) task.retried ??= at;
 }
 
+/**
+ * Merge a result record. Accepts Celery's stored JSON as is (`task_id`, `date_done`, `parent_id`,
+ * `group_id`, children as tuples) and the result backend's parsed `TaskMeta` (`taskId`,
+ * `dateDone` in epoch seconds, `parentId`, `groupId`, children as ids).
+ */
 export function mergeTaskFromResult(state: ClusterState, meta: unknown): TaskRecord | undefined {
   if (!isRecord(meta)) return undefined;
-  const id = str(meta.task_id);
+  const id = str(meta.task_id) ?? str(meta.taskId);
   const status = str(meta.status);
   if (!id || !status) return undefined;
   const task = state.getOrCreateTask(id);
   const newer = supersedes(status, task.state);
   if (newer) task.state = status;
-  setFinishTime(task, status, parseIsoSeconds(meta.date_done));
+  setFinishTime(task, status, parseIsoSeconds(meta.date_done) ?? num(meta.dateDone));
   const result = meta.result;
   if (status === SUCCESS) {
     if (newer || task.state === SUCCESS) task.result = result;
@@ -85,12 +90,12 @@ export function mergeTaskFromResult(state: ClusterState, meta: unknown): TaskRec
     if (traceback !== undefined && (newer || task.traceback === undefined)) task.traceback = traceback;
   }
   for (const child of childIds(meta.children)) task.addChild(child);
-  const parentId = str(meta.parent_id);
+  const parentId = str(meta.parent_id) ?? str(meta.parentId);
   if (parentId && parentId !== id && !task.parentId) {
     task.parentId = parentId;
     state.linkParent(task);
   }
-  const groupId = str(meta.group_id);
+  const groupId = str(meta.group_id) ?? str(meta.groupId);
   if (groupId !== undefined) task.groupId = groupId;
   // result_extended adds these; events (repr strings) win when both exist.
   task.name ??= str(meta.name);

@@ -94,6 +94,18 @@ describe('(unit) merging result-backend records', () => {
     assert.deepEqual(s.tasks.get('x')?.result, [1, 2]);
   });
 
+  it('accepts the result backend\'s parsed TaskMeta as well as the raw JSON', () => {
+    const raw = meta('SUCCESS (has parent_id)');
+    const s = new ClusterState();
+    const t = s.mergeTaskFromResult({
+      kind: 'task-meta', taskId: raw.task_id, status: 'SUCCESS', result: 6, traceback: null,
+      children: [id('chain_last')], dateDone: 1795433203.431542, parentId: id('chain_first'), groupId: 'g', size: 10,
+    });
+    assert.ok(t);
+    assert.deepEqual([t.id, t.state, t.result, t.succeeded, t.parentId, t.groupId, t.children],
+      [raw.task_id, 'SUCCESS', 6, 1795433203.431542, id('chain_first'), 'g', [id('chain_last')]]);
+  });
+
   it('ignores what is not a result record', () => {
     const s = new ClusterState();
     for (const bad of [null, 5, 'x', [], {}, { status: 'SUCCESS' }, { task_id: 'a' }]) assert.equal(s.mergeTaskFromResult(bad), undefined);
