@@ -17,8 +17,12 @@
 import { isUtf8 } from 'node:buffer';
 import { MessageSource, previewOf, RawMessage, Undecodable, undecodable } from './rawMessage';
 
-/** Largest body we parse (16 MiB). Celery messages are normally a few KiB. */
-export const MAX_DECODE_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest body we parse (1 MiB). Celery messages are normally a few KiB; parsing a multi-megabyte
+ * body would stall the extension host for tens of milliseconds, and the headers still identify
+ * the task (id, name, argsrepr) when the body is refused.
+ */
+export const MAX_DECODE_BYTES = 1024 * 1024;
 
 const SERIALIZER_NAMES: Record<string, string> = {
   'application/x-python-serialize': 'pickle',

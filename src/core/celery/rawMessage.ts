@@ -148,7 +148,6 @@ export function buildRedisEnvelope(message: OutgoingMessage, deliveryTag: string
     body_encoding: 'base64',
     delivery_tag: deliveryTag,
   };
-  delete properties.expiration;
   return JSON.stringify({
     body: message.body.toString('base64'),
     'content-encoding': message.contentEncoding,

@@ -69,6 +69,23 @@ function setFinishTime(task: TaskRecord, status: string, at: number | undefined)
  * `group_id`, children as tuples) and the result backend's parsed `TaskMeta` (`taskId`,
  * `dateDone` in epoch seconds, `parentId`, `groupId`, children as ids).
  */
+/**
+ * Celery 5.2 does not name the pool in `stats`; each pool's `info` has its own keys, so the keys
+ * tell: prefork lists its processes, eventlet/gevent report free threads.
+ */
+/** `celery.concurrency.prefork:TaskPool` → `prefork`, as users name pools (`-P prefork`). */
+function poolName(implementation: string | undefined): string | undefined {
+  if (!implementation) return undefined;
+  const module = implementation.split(':')[0];
+  return module.slice(module.lastIndexOf('.') + 1) || implementation;
+}
+
+function inferPool(pool: Record<string, unknown>): string | undefined {
+  if (Array.isArray(pool.processes)) return 'prefork';
+  if ('free-threads' in pool || 'running-threads' in pool) return 'greenlet';
+  return undefined;
+}
+
 export function mergeTaskFromResult(state: ClusterState, meta: unknown): TaskRecord | undefined {
   if (!isRecord(meta)) return undefined;
   const id = str(meta.task_id) ?? str(meta.taskId);
@@ -134,7 +151,7 @@ export function mergeWorkerStats(state: ClusterState, hostname: string, stats: u
   if (pid) worker.pid = pid;
   const pool = stats.pool;
   if (isRecord(pool)) {
-    worker.pool = str(pool.implementation) ?? worker.pool;
+    worker.pool = poolName(str(pool.implementation)) ?? inferPool(pool) ?? worker.pool;
     worker.concurrency = num(pool['max-concurrency']) ?? worker.concurrency;
   }
   return worker;

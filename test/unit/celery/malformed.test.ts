@@ -97,17 +97,18 @@ describe('(unit) malformed task messages become Undecodable (never throw)', () =
     assert.ok(!isUndecodable(result));
   });
 
-  it('decodes a 5 MB body in full', () => {
-    const big = 'x'.repeat(5 * 1024 * 1024);
+  it('decodes a body just under the cap in full', () => {
+    const big = 'x'.repeat(MAX_DECODE_BYTES - 100);
     const result = decodeTaskMessage(addPlain(body(JSON.stringify([[big], {}, {}]))), 'celery');
     assert.ok(!isUndecodable(result), isUndecodable(result) ? result.reason : '');
     assert.equal((result.args[0] as string).length, big.length);
   });
 
-  it('reports a body over the size cap as too large, before parsing', () => {
-    const huge = Buffer.alloc(MAX_DECODE_BYTES + 1, 0x20);
-    const result = expectUndecodable(decodeTaskMessage(addPlain({ body: huge }), 'celery'), /too large to decode \(16777217 bytes, limit 16777216\)/);
+  it('reports a 5 MB body as too large, before parsing, keeping the task id from the headers', () => {
+    const huge = Buffer.from(JSON.stringify([['x'.repeat(5 * 1024 * 1024)], {}, {}]));
+    const result = expectUndecodable(decodeTaskMessage(addPlain({ body: huge }), 'celery'), /too large to decode \(\d+ bytes, limit 1048576\)/);
     assert.equal(result.taskId, ID);
+    assert.equal(result.size, huge.length);
   });
 
   it('never throws, even on a structurally broken RawMessage', () => {

@@ -119,8 +119,9 @@ describe('(unit) merging inspect replies', () => {
     const w = s.mergeWorkerStats('w1@vm', replies.stats['w1@vm']);
     assert.equal(w.pid, 20886);
     assert.equal(w.concurrency, 2);
-    assert.equal(w.pool, undefined, 'Celery 5.2 does not report the pool implementation');
-    assert.equal(s.mergeWorkerStats('w1@vm', { pool: { implementation: 'celery.concurrency.prefork:TaskPool' } }).pool, 'celery.concurrency.prefork:TaskPool');
+    assert.equal(w.pool, 'prefork', 'Celery 5.2 does not name the pool; its process list says prefork');
+    assert.equal(s.mergeWorkerStats('w2@vm', { pool: { implementation: 'celery.concurrency.threads:TaskPool' } }).pool, 'threads');
+    assert.equal(s.mergeWorkerStats('w3@vm', { pool: { 'max-concurrency': 1 } }).pool, undefined);
   });
 
   it('active: running tasks with real args rendered as repr', () => {
