@@ -83,10 +83,13 @@ for (const kind of ['redis', 'amqp'] as const) {
     });
 
     it('control: rate_limit, time_limit, add/cancel consumer, pool grow/shrink, events, heartbeat', async () => {
-      const rate = await json<Record<string, { ok: string }>>('control', 'rate_limit', ADD, '100/m');
+      // A task type no other test relies on: workers remember limits, and `registered` then shows them.
+      const limited = 'lens_testapp.tasks.prioritized';
+      const rate = await json<Record<string, { ok: string }>>('control', 'rate_limit', limited, '100/m');
       assert.deepEqual(Object.values(rate).map((r) => r.ok), ['new rate limit set successfully', 'new rate limit set successfully']);
-      ok(await cli('control', 'rate_limit', ADD, '0'));
-      const limits = await json<Record<string, { ok: string }>>('control', 'time_limit', ADD, '50', '60', '-d', cluster.workers[0]);
+      const shown = await json<Record<string, string[]>>('inspect', 'registered', 'rate_limit');
+      assert.ok(shown[cluster.workers[0]].includes(`${limited} [rate_limit=100/m]`), JSON.stringify(shown));
+      const limits = await json<Record<string, { ok: string }>>('control', 'time_limit', limited, '50', '60', '-d', cluster.workers[0]);
       assert.deepEqual(limits, { [cluster.workers[0]]: { ok: 'time limits set successfully' } });
       const extra = `lens-cli-extra-${kind}`;
       const added = await json<Record<string, { ok: string }>>('control', 'add_consumer', extra, '-d', cluster.workers[1]);
