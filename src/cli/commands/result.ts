@@ -1,5 +1,7 @@
 import type { CliCommand } from './command';
 import { UsageError } from '../args';
+import { isUndecodable } from '../../core/celery/rawMessage';
+import { CeleryLensError } from '../../core/util/errors';
 
 export const resultCommand: CliCommand = {
   name: 'result',
@@ -16,6 +18,12 @@ export const resultCommand: CliCommand = {
       if (!ctx.out.json) ctx.out.warn('no result stored: the task is pending, unknown, or its result expired');
       return;
     }
-    ctx.out.value(meta, ctx.out.json);
+    if (isUndecodable(meta)) {
+      ctx.out.undecodable(meta);
+      throw new CeleryLensError(`the stored result of ${id} cannot be read: ${meta.reason}`);
+    }
+    // `kind` and `size` are ours, not the backend's: the record is printed as Celery stored it.
+    const { kind: _kind, size: _size, ...record } = meta;
+    ctx.out.value(record, ctx.out.json);
   },
 };
