@@ -211,3 +211,41 @@ function parseTls(params: URLSearchParams, redacted: string): TlsSettings {
   if (key) settings.keyFile = key;
   return settings;
 }
+
+/**
+ * Split the password out of a URL, so the URL can be stored in settings or state and the password
+ * in secret storage. The URL keeps its user name; a password-only userinfo (`redis://:pw@h`) goes.
+ */
+export function splitPassword(url: string): { url: string; password?: string } {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(url.trim());
+  if (!match) return { url };
+  const [, scheme, rest] = match;
+  // As in parseConnectionUrl: credentials end at the last "@" (a raw "@" may sit in a password).
+  const at = rest.lastIndexOf('@');
+  if (at < 0) return { url };
+  const userinfo = rest.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return { url };
+  let password: string;
+  try {
+    password = decodeURIComponent(userinfo.slice(colon + 1));
+  } catch {
+    password = userinfo.slice(colon + 1);
+  }
+  const user = userinfo.slice(0, colon);
+  return { url: `${scheme}${user ? `${user}@` : ''}${rest.slice(at + 1)}`, password };
+}
+
+/** Put a password (from secret storage) back into a URL that has none. */
+export function withPassword(url: string, password: string | undefined): string {
+  if (!password) return url;
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(url.trim());
+  if (!match) return url;
+  const [, scheme, rest] = match;
+  const end = rest.search(/[/?#]/);
+  const authority = end < 0 ? rest : rest.slice(0, end);
+  const at = authority.lastIndexOf('@');
+  const user = at >= 0 ? authority.slice(0, at).split(':')[0] : '';
+  const host = at >= 0 ? rest.slice(at + 1) : rest;
+  return `${scheme}${user}:${encodeURIComponent(password)}@${host}`;
+}
