@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: dependencies, then every tier (check = type-check + lint, unit, integration), each
+# `npm test`: dependencies, then every tier (check = type-check + lint, unit, integration, vscode), each
 # tier's counts, and as the very last line the total: `N passed, N failed, N skipped`.
 # Exits non-zero if anything failed. The check and build steps count as one test each.
 set -uo pipefail
@@ -33,17 +33,38 @@ mocha_tier() { # tier config spec-dir
   fi
   LENS_TALLY_FILE="$tally" npx mocha --config "$config" --reporter ./scripts/mocha-tally-reporter.js
   status=$?
+  record_tally "$tier" "$status" "$tally"
+}
+
+# Records a tier from the JSON counts its runner wrote to $LENS_TALLY_FILE; no counts is one failure.
+record_tally() { # tier exit-status tally-file
+  local tier=$1 status=$2 tally=$3
   if [ -f "$tally" ]; then
-    local counts
+    local counts passed failed skipped
     counts=$(node -e 'const t = require(process.argv[1]); console.log(t.passed, t.failed, t.skipped)' "$tally")
     read -r passed failed skipped <<<"$counts"
-    # Mocha failed for a reason its stats do not show (e.g. an exception after the run).
+    # The runner failed for a reason its stats do not show (e.g. an exception after the run).
     if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
     record "$tier" "$passed" "$failed" "$skipped"
   else
-    echo "== $tier: mocha exited with status $status before reporting results"
+    echo "== $tier: exited with status $status before reporting results"
     record "$tier" 0 1 0
   fi
+}
+
+# The extension's tests in a real VS Code (code-server + headless Chromium, installed outside the repo by
+# scripts/vscode/setup.sh: ~2.5 min the first time, network needed). A rig that cannot be installed is a
+# failure, never a skip.
+vscode_tier() {
+  if ! bash scripts/vscode/setup.sh; then
+    echo "== vscode: FAILED: the VS Code test rig could not be installed (scripts/vscode/setup.sh above; no network?)" >&2
+    record vscode 0 1 0
+    return
+  fi
+  local tally="$tally_dir/vscode.json"
+  # dist/ was just built by the build tier.
+  LENS_TALLY_FILE="$tally" LENS_VSCODE_SKIP_BUILD=1 bash scripts/vscode/run-tests.sh
+  record_tally vscode $? "$tally"
 }
 
 echo "== dependencies"
@@ -67,5 +88,8 @@ if npm run --silent build; then record build 1 0 0; else record build 0 1 0; fi
 
 echo "== integration"
 mocha_tier integration .mocharc.integration.json out/test/integration
+
+echo "== vscode (extension tests in code-server; screenshots in .test-run/vscode/shots)"
+vscode_tier
 
 finish

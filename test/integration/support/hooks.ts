@@ -54,19 +54,25 @@ async function startAmqpCluster(redisServer: RedisServer, runDir: string): Promi
   registerCluster(cluster);
 }
 
-async function setUp(): Promise<void> {
+/**
+ * Takes the run lock and starts the given test clusters (both by default); read them with
+ * `getCluster`. Also used outside mocha by the VS Code tier (test/vscode/support/withCluster.ts).
+ */
+export async function setUp(kinds: ReadonlyArray<TestCluster['kind']> = ['redis', 'amqp']): Promise<void> {
   const began = Date.now();
   await acquireRunLock(lockWaitMs, log);
   const runDir = testRunDir();
-  redis = await ensureRedis(runDir, process.env.LENS_TEST_OWN_SERVERS === '1');
-  recordOwnedProcess(redis.process?.child.pid);
-  await flushDbs(redis, Object.values(testDbs));
+  const server = await ensureRedis(runDir, process.env.LENS_TEST_OWN_SERVERS === '1');
+  redis = server;
+  recordOwnedProcess(server.process?.child.pid);
+  await flushDbs(server, Object.values(testDbs));
   // The two clusters are independent: bring them up side by side.
-  await Promise.all([startRedisCluster(redis, runDir), startAmqpCluster(redis, runDir)]);
+  await Promise.all(kinds.map((kind) => (kind === 'redis' ? startRedisCluster(server, runDir) : startAmqpCluster(server, runDir))));
   log(`clusters ready in ${((Date.now() - began) / 1000).toFixed(1)} s (logs in ${runDir})`);
 }
 
-async function tearDown(): Promise<void> {
+/** Stops everything `setUp` started and releases the run lock (safe after a partial setUp). */
+export async function tearDown(): Promise<void> {
   await stopCliSessions();
   await closeRedisClients();
   await stopWorkers(workers.splice(0));
