@@ -7,13 +7,21 @@ import type { QueueInfo } from '../broker/broker';
 import type { SnapshotError } from '../state/snapshotTypes';
 import type { Disposable } from '../util/disposable';
 
-/** Where the connection is. `reason` strings are safe to show (no secrets). */
+/**
+ * Where the connection is. `reason` strings are safe to show (no secrets). Times (`since`,
+ * `retryAt`) are epoch milliseconds.
+ *
+ * `reconnecting`: the link failed or dropped; retrying with backoff (1 s, 2 s, ... 30 s).
+ * `error`: the server refuses us (wrong password, missing vhost, untrusted certificate, bad URL or
+ * TLS file). Retries go on with the same backoff (`attempt`/`retryAt` are then set), because an
+ * operator may fix the server side; a bad URL never gets better, so it has no retry fields.
+ */
 export type ConnectionStatus =
   | { kind: 'idle' }
   | { kind: 'connecting' }
   | { kind: 'connected'; since: number }
   | { kind: 'reconnecting'; attempt: number; retryAt: number; reason: string }
-  | { kind: 'error'; reason: string };
+  | { kind: 'error'; reason: string; attempt?: number; retryAt?: number };
 
 export interface MonitorSettings {
   /** How often to run inspect (stats, active, reserved, scheduled, active_queues, registered, conf), ms. Default 10 000. */
@@ -28,6 +36,16 @@ export interface MonitorSettings {
   controlTimeoutMs?: number;
   /** Broker connect timeout, ms. Default 5 000. */
   connectTimeoutMs?: number;
+  /** Messages peeked per queue on connect, so tasks waiting in queues show up (PENDING). 0 disables. Default 100. */
+  queuedBackfillPerQueue?: number;
+  /**
+   * Also peek RabbitMQ queues on connect (needs the management URL). Off by default: RabbitMQ can
+   * only show a message by handing it out and requeueing it, which marks it `redelivered` and
+   * counts towards a quorum queue's delivery limit. Redis queues are always peeked (LRANGE).
+   */
+  peekAmqpOnBackfill?: boolean;
+  /** While polling is paused (setActive(false)), a cheap broker call this often notices a dead link, ms. Default 30 000. */
+  healthCheckIntervalMs?: number;
 }
 
 /** A queue as the monitor last read it, with the depth before that for a trend arrow. */
@@ -46,6 +64,30 @@ export interface MonitorHealth {
   recentErrors: SnapshotError[];
   /** Events received since start. */
   events: number;
+  /** Result updates received from the backend's pub/sub channels (ours only). */
+  resultsReceived: number;
+  /**
+   * Result updates ignored because their key is not in our backend DB (Redis pub/sub channels
+   * are shared by every DB of a server, so another app's results are heard too).
+   */
+  foreignResultsIgnored: number;
+  /** Set while the configured result backend cannot be used (safe to show); the broker side keeps working. */
+  backendProblem?: string;
+  /** Times the connection was re-established after a failure. */
+  reconnects: number;
+  /** Epoch seconds of the last completed inspect round and queue poll. */
+  lastInspectAt?: number;
+  lastQueuePollAt?: number;
+}
+
+/** What the monitor keeps per worker beyond the ClusterState's WorkerRecord (for tooltips). */
+export interface MonitoredWorkerInfo {
+  /** The worker's `inspect conf` reply (its effective configuration). */
+  conf?: Record<string, unknown>;
+  /** The worker's `inspect scheduled` reply: `{eta, priority, request}` entries of ETA/countdown tasks. */
+  scheduled?: unknown[];
+  /** Epoch seconds of its last answer to an inspect call. */
+  lastReplyAt?: number;
 }
 
 /** Events the monitor fires. `onDidChange` fires at most once per tick of work (not per event). */
