@@ -11,24 +11,40 @@
  *   times swapped there, so it records the sender's time);
  * - a `parent_id` equal to the task's own id (what a retried message carries) is ignored, so the
  *   task tree has no self-loops;
- * - task memory is bounded by `maxTasks` (oldest first out, by first appearance).
+ * - task memory is bounded by `maxTasks`: the oldest finished task goes first (by finish order),
+ *   an unfinished one only when no task is finished (see taskIndex.ts).
+ *
+ * Every change to a task goes through {@link ClusterState.touch}, which keeps the indexes
+ * (taskIndex.ts, read by selectors.ts) and the rolling statistics (taskStats.ts) in step.
  */
 import type { CeleryEvent, TaskMessage } from '../celery/types';
 import { EventClock, isKnownEventType } from '../celery/events';
 import { applyTaskEvent, TaskRecord } from './taskRecord';
 import { applyWorkerEvent, WorkerRecord } from './workerRecord';
+import { StringPool } from './stringPool';
+import { TaskIndex } from './taskIndex';
+import { TaskStats } from './taskStats';
 import * as merges from './merges';
 
 export interface ClusterStateOptions {
   /** Current time in epoch seconds (injectable for tests). */
   now?: () => number;
-  /** Most tasks kept; the oldest are dropped beyond it (default 100 000). */
+  /** Most tasks kept; beyond it the oldest finished task is dropped (default 100 000). */
   maxTasks?: number;
 }
 
 export class ClusterState {
   readonly workers = new Map<string, WorkerRecord>();
-  readonly tasks = new Map<string, TaskRecord>();
+  /** Every task kept, by id, in order of first appearance. Read-only: change tasks through the state. */
+  readonly tasks: ReadonlyMap<string, TaskRecord>;
+  /** Indexes by state, name, worker and root id (read them through selectors.ts). */
+  readonly index: TaskIndex;
+  /** Rolling counters per task name and worker. */
+  readonly stats: TaskStats;
+  /** One copy of strings many tasks share (names, hostnames, reprs, tracebacks). */
+  readonly strings = new StringPool();
+  /** Tasks dropped to stay within `maxTasks`. */
+  evictedCount = 0;
   /** The receiver's Lamport clock: pass it to decodeEventMessage({ clock }). */
   readonly clock = new EventClock();
   /** Events applied. */
@@ -41,10 +57,14 @@ export class ClusterState {
   readonly maxTasks: number;
   /** Children seen before their parent: parent id -> child ids. */
   private readonly orphans = new Map<string, string[]>();
+  private readonly taskMap = new Map<string, TaskRecord>();
 
   constructor(options: ClusterStateOptions = {}) {
     this.now = options.now ?? (() => Date.now() / 1000);
-    this.maxTasks = options.maxTasks ?? 100_000;
+    this.maxTasks = Math.max(1, Math.floor(options.maxTasks ?? 100_000));
+    this.tasks = this.taskMap;
+    this.index = new TaskIndex(this.maxTasks);
+    this.stats = new TaskStats(this.now);
   }
 
   /** Apply one decoded event. Returns the task or worker it touched, if any. */
@@ -75,16 +95,27 @@ export class ClusterState {
       this.getOrCreateWorker(event.hostname).heartbeat(event.local_received, event.timestamp);
     }
     const parentBefore = task.parentId;
-    applyTaskEvent(task, subject, event);
+    applyTaskEvent(task, subject, event, this.strings);
     if (task.parentId !== parentBefore) this.linkParent(task);
+    this.touch(task, event.local_received);
     return task;
+  }
+
+  /**
+   * Re-sync the indexes and statistics with a task whose fields were just changed (apply and the
+   * merges call it; call it after changing a task any other way). A state change is counted in
+   * the statistics at time `at` (default: now). Cheap when nothing indexed changed.
+   */
+  touch(task: TaskRecord, at?: number): void {
+    const previous = this.index.sync(task);
+    if (previous !== undefined) this.stats.record(task, at !== undefined && at === at ? at : this.now());
   }
 
   /** Register `task` as a child of its parent (now, or when the parent shows up). */
   linkParent(task: TaskRecord): void {
     const parentId = task.parentId;
     if (!parentId || parentId === task.id) return;
-    const parent = this.tasks.get(parentId);
+    const parent = this.taskMap.get(parentId);
     if (parent) {
       parent.addChild(task.id);
       return;
@@ -94,25 +125,45 @@ export class ClusterState {
     else if (!waiting.includes(task.id)) waiting.push(task.id);
   }
 
+  /** The task with this id, created (PENDING, indexed) when unknown; may evict another to make room. */
   getOrCreateTask(id: string): TaskRecord {
-    let task = this.tasks.get(id);
+    let task = this.taskMap.get(id);
     if (task) return task;
+    while (this.taskMap.size >= this.maxTasks && this.evictOne());
     task = new TaskRecord(id);
-    this.tasks.set(id, task);
+    this.taskMap.set(id, task);
+    this.index.add(task);
     const waiting = this.orphans.get(id);
     if (waiting) {
       this.orphans.delete(id);
       for (const child of waiting) task.addChild(child);
     }
-    if (this.tasks.size > this.maxTasks) this.evictOldestTask();
     return task;
   }
 
-  private evictOldestTask(): void {
-    const oldest = this.tasks.keys().next();
-    if (!oldest.done) {
-      this.tasks.delete(oldest.value);
-      this.orphans.delete(oldest.value);
+  /** Drop one task: the oldest finished, else the oldest unfinished. False when there is none. */
+  private evictOne(): boolean {
+    const task = this.index.evictionCandidate();
+    if (!task) return false;
+    this.forgetTask(task);
+    this.evictedCount++;
+    return true;
+  }
+
+  /** Take a task out of the state (the record itself stays valid for whoever still holds it). */
+  private forgetTask(task: TaskRecord): void {
+    this.index.remove(task);
+    this.taskMap.delete(task.id);
+    this.orphans.delete(task.id);
+    // A child still waiting for this parent would otherwise keep an orphan entry forever.
+    const parentId = task.parentId;
+    if (parentId && !this.taskMap.has(parentId)) {
+      const waiting = this.orphans.get(parentId);
+      const at = waiting ? waiting.indexOf(task.id) : -1;
+      if (waiting && at >= 0) {
+        waiting.splice(at, 1);
+        if (waiting.length === 0) this.orphans.delete(parentId);
+      }
     }
   }
 
@@ -175,11 +226,15 @@ export class ClusterState {
     return merges.mergeActiveQueues(this, hostname, queues);
   }
 
-  /** Forget everything (workers, tasks, counters); the clock keeps running. */
+  /** Forget everything (workers, tasks, counters, statistics); the clock keeps running. */
   clear(): void {
     this.workers.clear();
-    this.tasks.clear();
+    this.index.clear();
+    this.taskMap.clear();
     this.orphans.clear();
+    this.stats.clear();
+    this.strings.clear();
+    this.evictedCount = 0;
     this.eventTypeCounts.clear();
     this.eventCount = 0;
     this.unknownEventCount = 0;

@@ -7,3 +7,7 @@ export * from './snapshot';
 export * from './snapshotTypes';
 export { exceptionRepr } from './merges';
 export { parseIsoSeconds } from './isoTime';
+export * from './selectors';
+export * from './taskStats';
+export { TASK_STATES, FINISHED_STATES } from './taskIndex';
+export { StringPool } from './stringPool';

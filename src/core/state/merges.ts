@@ -3,6 +3,8 @@
  * reserved, registered, active_queues), result-backend metadata and task messages. The wire is
  * loose, so everything is `unknown` in and checked field by field; malformed parts are skipped.
  *
+ * Every merge ends with `state.touch(task)`, so indexes and statistics follow the change.
+ *
  * Events stay authoritative for what they know best: a merge never moves a task's state
  * backwards by Celery's PRECEDENCE, and the backend's STARTED never hides an event-reported
  * REJECTED (Celery leaves the backend at STARTED after a Reject).
@@ -13,6 +15,7 @@ import type { ClusterState } from './clusterState';
 import type { TaskRecord } from './taskRecord';
 import type { WorkerRecord } from './workerRecord';
 import { parseIsoSeconds } from './isoTime';
+import type { StringPool } from './stringPool';
 import { FAILURE, PENDING, precedence, RECEIVED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from './taskStates';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -25,6 +28,10 @@ function str(value: unknown): string | undefined {
 
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function internOrUndefined(pool: StringPool, text: string | undefined): string | undefined {
+  return text === undefined ? undefined : pool.intern(text);
 }
 
 /** Whether a state from a non-event source should replace the task's current one. */
@@ -92,19 +99,21 @@ export function mergeTaskFromResult(state: ClusterState, meta: unknown): TaskRec
   const status = str(meta.status);
   if (!id || !status) return undefined;
   const task = state.getOrCreateTask(id);
+  const pool = state.strings;
   const newer = supersedes(status, task.state);
   if (newer) task.state = status;
-  setFinishTime(task, status, parseIsoSeconds(meta.date_done) ?? num(meta.dateDone));
+  const doneAt = parseIsoSeconds(meta.date_done) ?? num(meta.dateDone);
+  setFinishTime(task, status, doneAt);
   const result = meta.result;
   if (status === SUCCESS) {
-    if (newer || task.state === SUCCESS) task.result = result;
+    if (newer || task.state === SUCCESS) task.result = pool.internValue(result);
   } else if (status === STARTED) {
-    if (isRecord(result)) task.worker ??= str(result.hostname);
+    if (isRecord(result)) task.worker ??= internOrUndefined(pool, str(result.hostname));
   } else {
     const exception = exceptionRepr(result);
-    if (exception !== undefined && (newer || task.exception === undefined)) task.exception = exception;
+    if (exception !== undefined && (newer || task.exception === undefined)) task.exception = pool.intern(exception);
     const traceback = str(meta.traceback);
-    if (traceback !== undefined && (newer || task.traceback === undefined)) task.traceback = traceback;
+    if (traceback !== undefined && (newer || task.traceback === undefined)) task.traceback = pool.intern(traceback);
   }
   for (const child of childIds(meta.children)) task.addChild(child);
   const parentId = str(meta.parent_id) ?? str(meta.parentId);
@@ -115,20 +124,23 @@ export function mergeTaskFromResult(state: ClusterState, meta: unknown): TaskRec
   const groupId = str(meta.group_id) ?? str(meta.groupId);
   if (groupId !== undefined) task.groupId = groupId;
   // result_extended adds these; events (repr strings) win when both exist.
-  task.name ??= str(meta.name);
-  if (task.args === undefined && Array.isArray(meta.args)) task.args = argsRepr(meta.args);
-  if (task.kwargs === undefined && isRecord(meta.kwargs)) task.kwargs = kwargsRepr(meta.kwargs);
-  task.worker ??= str(meta.worker);
+  task.name ??= internOrUndefined(pool, str(meta.name));
+  if (task.args === undefined && Array.isArray(meta.args)) task.args = pool.intern(argsRepr(meta.args));
+  if (task.kwargs === undefined && isRecord(meta.kwargs)) task.kwargs = pool.intern(kwargsRepr(meta.kwargs));
+  task.worker ??= internOrUndefined(pool, str(meta.worker));
   task.retries ??= num(meta.retries);
-  task.queue ??= str(meta.queue);
+  task.queue ??= internOrUndefined(pool, str(meta.queue));
+  // A backfilled result counts in the rolling windows when it finished, not when we read it.
+  state.touch(task, newer ? doneAt : undefined);
   return task;
 }
 
 export function mergeTaskFromMessage(state: ClusterState, m: TaskMessage): TaskRecord {
   const task = state.getOrCreateTask(m.id);
-  task.name ??= m.name;
-  task.args ??= m.argsrepr ?? argsRepr(m.args);
-  task.kwargs ??= m.kwargsrepr ?? kwargsRepr(m.kwargs);
+  const pool = state.strings;
+  task.name ??= pool.intern(m.name);
+  task.args ??= pool.intern(m.argsrepr ?? argsRepr(m.args));
+  task.kwargs ??= pool.intern(m.kwargsrepr ?? kwargsRepr(m.kwargs));
   if (task.rootId === undefined && m.rootId !== undefined) task.rootId = m.rootId;
   if (task.groupId === undefined && m.group !== undefined) task.groupId = m.group;
   task.retries ??= m.retries;
@@ -140,6 +152,7 @@ export function mergeTaskFromMessage(state: ClusterState, m: TaskMessage): TaskR
     task.parentId = m.parentId;
     state.linkParent(task);
   }
+  state.touch(task);
   return task;
 }
 
@@ -169,14 +182,16 @@ export function mergeRequests(state: ClusterState, hostname: string, requests: u
     if (!id) continue;
     ids.push(id);
     const task = state.getOrCreateTask(id);
-    task.name ??= str(request.name) ?? str(request.type);
-    if (task.args === undefined && Array.isArray(request.args)) task.args = argsRepr(request.args);
-    if (task.kwargs === undefined && isRecord(request.kwargs)) task.kwargs = kwargsRepr(request.kwargs);
-    task.worker = str(request.hostname) ?? hostname;
+    const pool = state.strings;
+    task.name ??= internOrUndefined(pool, str(request.name) ?? str(request.type));
+    if (task.args === undefined && Array.isArray(request.args)) task.args = pool.intern(argsRepr(request.args));
+    if (task.kwargs === undefined && isRecord(request.kwargs)) task.kwargs = pool.intern(kwargsRepr(request.kwargs));
+    task.worker = pool.intern(str(request.hostname) ?? hostname);
     if (supersedes(target, task.state)) task.state = target;
     if (kind === 'active') task.started ??= num(request.time_start);
     const info = request.delivery_info;
-    if (isRecord(info)) task.routingKey ??= str(info.routing_key);
+    if (isRecord(info)) task.routingKey ??= internOrUndefined(pool, str(info.routing_key));
+    state.touch(task);
   }
   if (kind === 'active') worker.activeTasks = ids;
   else worker.reservedTasks = ids;

@@ -1,9 +1,14 @@
 /**
  * One task as the event stream (and, merged in, inspect replies and the result backend) describe
- * it. A plain class with every field declared up front, so 100k of them share one shape and no
- * closure is made per task. Times are epoch seconds (the sender's clock, adjusted to our zone).
+ * it. Built to be small, since 100k of them stay in memory: one class shape, no closure per task,
+ * every time and the event history packed in one array of doubles (`NaN` = unknown), and the
+ * fields few tasks use (revoke/reject details, group id) in a side object made on first use.
+ * The accessors keep the plain-field API (`task.sent`, `task.history`, ...).
+ *
+ * Times are epoch seconds (the sender's clock, adjusted to our zone).
  */
 import type { CeleryEvent } from '../celery/types';
+import { historyCode, historyHostname, historyType } from './historyCodes';
 import { PENDING, precedence, RETRY, TASK_EVENT_STATE } from './taskStates';
 
 /** One step of a task's history, for a timeline view. */
@@ -17,6 +22,45 @@ export interface TaskHistoryEntry {
 
 /** The most history entries kept per task (a task retried forever must not grow without bound). */
 export const MAX_TASK_HISTORY = 32;
+
+/** Interns strings a task keeps (see StringPool); identity when none is given. */
+export interface StringInterner {
+  intern(text: string): string;
+}
+
+// Layout of TaskRecord.times: one slot per time, then the history count and (timestamp, code) pairs.
+const SENT = 0;
+const RECEIVED = 1;
+const STARTED = 2;
+const SUCCEEDED = 3;
+const FAILED = 4;
+const RETRIED = 5;
+const REVOKED = 6;
+const REJECTED = 7;
+const TIMESTAMP = 8;
+const RUNTIME = 9;
+const LAST_SEEN = 10;
+const HISTORY_COUNT = 11;
+const HISTORY_START = 12;
+
+/** Slot of each event subject's time in TaskRecord.times. */
+const SUBJECT_TIME_SLOT: ReadonlyMap<string, number> = new Map([
+  ['sent', SENT], ['received', RECEIVED], ['started', STARTED], ['succeeded', SUCCEEDED],
+  ['failed', FAILED], ['retried', RETRIED], ['revoked', REVOKED], ['rejected', REJECTED],
+]);
+
+function opt(value: number): number | undefined {
+  return value === value ? value : undefined; // NaN marks "unknown"
+}
+
+/** Rarely-set fields, kept out of the main record until one is set. */
+class TaskExtras {
+  groupId: string | null | undefined = undefined;
+  terminated: boolean | undefined = undefined;
+  signum: unknown = undefined;
+  expired: boolean | undefined = undefined;
+  requeue: boolean | undefined = undefined;
+}
 
 export class TaskRecord {
   name: string | undefined = undefined;
@@ -35,7 +79,6 @@ export class TaskRecord {
   traceback: string | undefined = undefined;
   parentId: string | null | undefined = undefined;
   rootId: string | null | undefined = undefined;
-  groupId: string | null | undefined = undefined;
   /** Ids of known child tasks; undefined until there is one. */
   children: string[] | undefined = undefined;
   retries: number | undefined = undefined;
@@ -44,36 +87,100 @@ export class TaskRecord {
   queue: string | undefined = undefined;
   exchange: string | undefined = undefined;
   routingKey: string | undefined = undefined;
-  sent: number | undefined = undefined;
-  received: number | undefined = undefined;
-  started: number | undefined = undefined;
-  succeeded: number | undefined = undefined;
-  failed: number | undefined = undefined;
-  retried: number | undefined = undefined;
-  revoked: number | undefined = undefined;
-  rejected: number | undefined = undefined;
-  /** Time of the event that set the current state. */
-  timestamp: number | undefined = undefined;
-  runtime: number | undefined = undefined;
-  /** `task-revoked` details. */
-  terminated: boolean | undefined = undefined;
-  signum: unknown = undefined;
-  expired: boolean | undefined = undefined;
-  /** `task-rejected` detail. */
-  requeue: boolean | undefined = undefined;
   /** Lamport clock of the state-setting event. */
   clock = 0;
-  /** Our receive time of the last event about this task (epoch seconds). */
-  lastSeen: number | undefined = undefined;
-  history: TaskHistoryEntry[] = [];
+  /**
+   * @internal Times (see the accessors), then the history: its length and (timestamp, code)
+   * pairs. Room for 4 history entries up front, the common lifecycle.
+   */
+  times: number[] = [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, 0, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
+  /** @internal */
+  extras: TaskExtras | undefined = undefined;
+  /** @internal Position in the state's task index; -1 once evicted (or never indexed). */
+  slot = -1;
 
   constructor(readonly id: string) {}
+
+  get sent(): number | undefined { return opt(this.times[SENT]); }
+  set sent(v: number | undefined) { this.times[SENT] = time(v); }
+  get received(): number | undefined { return opt(this.times[RECEIVED]); }
+  set received(v: number | undefined) { this.times[RECEIVED] = time(v); }
+  get started(): number | undefined { return opt(this.times[STARTED]); }
+  set started(v: number | undefined) { this.times[STARTED] = time(v); }
+  get succeeded(): number | undefined { return opt(this.times[SUCCEEDED]); }
+  set succeeded(v: number | undefined) { this.times[SUCCEEDED] = time(v); }
+  get failed(): number | undefined { return opt(this.times[FAILED]); }
+  set failed(v: number | undefined) { this.times[FAILED] = time(v); }
+  get retried(): number | undefined { return opt(this.times[RETRIED]); }
+  set retried(v: number | undefined) { this.times[RETRIED] = time(v); }
+  get revoked(): number | undefined { return opt(this.times[REVOKED]); }
+  set revoked(v: number | undefined) { this.times[REVOKED] = time(v); }
+  get rejected(): number | undefined { return opt(this.times[REJECTED]); }
+  set rejected(v: number | undefined) { this.times[REJECTED] = time(v); }
+  /** Time of the event that set the current state. */
+  get timestamp(): number | undefined { return opt(this.times[TIMESTAMP]); }
+  set timestamp(v: number | undefined) { this.times[TIMESTAMP] = time(v); }
+  /** Seconds of execution (`task-succeeded`). */
+  get runtime(): number | undefined { return opt(this.times[RUNTIME]); }
+  set runtime(v: number | undefined) { this.times[RUNTIME] = time(v); }
+  /** Our receive time of the last event about this task (epoch seconds). */
+  get lastSeen(): number | undefined { return opt(this.times[LAST_SEEN]); }
+  set lastSeen(v: number | undefined) { this.times[LAST_SEEN] = time(v); }
+
+  get groupId(): string | null | undefined { return this.extras?.groupId; }
+  set groupId(v: string | null | undefined) { this.extrasForWrite(v).groupId = v; }
+  /** `task-revoked` details. */
+  get terminated(): boolean | undefined { return this.extras?.terminated; }
+  set terminated(v: boolean | undefined) { this.extrasForWrite(v).terminated = v; }
+  get signum(): unknown { return this.extras?.signum; }
+  set signum(v: unknown) { this.extrasForWrite(v).signum = v; }
+  get expired(): boolean | undefined { return this.extras?.expired; }
+  set expired(v: boolean | undefined) { this.extrasForWrite(v).expired = v; }
+  /** `task-rejected` detail. */
+  get requeue(): boolean | undefined { return this.extras?.requeue; }
+  set requeue(v: boolean | undefined) { this.extrasForWrite(v).requeue = v; }
+
+  /** The event history, oldest first (at most {@link MAX_TASK_HISTORY}); a new array per call. */
+  get history(): TaskHistoryEntry[] {
+    const t = this.times;
+    const count = t[HISTORY_COUNT];
+    const entries: TaskHistoryEntry[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const code = t[HISTORY_START + 2 * i + 1];
+      entries[i] = { type: historyType(code), timestamp: t[HISTORY_START + 2 * i], hostname: historyHostname(code) };
+    }
+    return entries;
+  }
+
+  /** Events recorded in {@link history}. */
+  get historyLength(): number {
+    return this.times[HISTORY_COUNT];
+  }
 
   /** Add a child id once. */
   addChild(childId: string): void {
     if (childId === this.id) return;
     if (this.children === undefined) this.children = [childId];
     else if (!this.children.includes(childId)) this.children.push(childId);
+  }
+
+  /** Record one history entry, dropping the oldest beyond {@link MAX_TASK_HISTORY}. */
+  pushHistory(type: string, timestamp: number, hostname: string): void {
+    const t = this.times;
+    let count = t[HISTORY_COUNT];
+    if (count >= MAX_TASK_HISTORY) {
+      t.copyWithin(HISTORY_START, HISTORY_START + 2, HISTORY_START + 2 * count);
+      count--;
+    }
+    const at = HISTORY_START + 2 * count;
+    t[at] = time(timestamp);
+    t[at + 1] = historyCode(type, hostname);
+    t[HISTORY_COUNT] = count + 1;
+  }
+
+  private extrasForWrite(value: unknown): TaskExtras {
+    if (this.extras === undefined && value === undefined) return new TaskExtras(); // nothing to keep
+    return (this.extras ??= new TaskExtras());
   }
 }
 
@@ -89,21 +196,28 @@ function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** A number for the times array (anything else would make V8 box every slot). */
+function time(value: unknown): number {
+  return typeof value === 'number' ? value : NaN;
+}
+
 function bool(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
+
+const NO_POOL: StringInterner = { intern: (text) => text };
 
 /**
  * The fields a late-arriving "earlier" event may still contribute (Celery's RECEIVED merge rule,
  * plus the routing fields only `task-sent` carries). Values present on the event overwrite.
  */
-function mergeEarlierFields(task: TaskRecord, e: CeleryEvent): void {
+function mergeEarlierFields(task: TaskRecord, e: CeleryEvent, pool: StringInterner): void {
   const name = str(e.name);
-  if (name !== undefined) task.name = name;
+  if (name !== undefined) task.name = pool.intern(name);
   const args = str(e.args);
-  if (args !== undefined) task.args = args;
+  if (args !== undefined) task.args = pool.intern(args);
   const kwargs = str(e.kwargs);
-  if (kwargs !== undefined) task.kwargs = kwargs;
+  if (kwargs !== undefined) task.kwargs = pool.intern(kwargs);
   const retries = num(e.retries);
   if (retries !== undefined) task.retries = retries;
   const eta = strOrNull(e.eta);
@@ -111,27 +225,29 @@ function mergeEarlierFields(task: TaskRecord, e: CeleryEvent): void {
   const expires = strOrNull(e.expires);
   if (expires !== undefined) task.expires = expires;
   const rootId = strOrNull(e.root_id);
-  if (rootId !== undefined) task.rootId = rootId;
+  // The root is most often the task itself: share its id string.
+  if (rootId !== undefined) task.rootId = rootId === task.id ? task.id : rootId;
   const parentId = strOrNull(e.parent_id);
   // A retried task's message names itself as parent; keep the real parent instead of a self-loop.
   if (parentId !== undefined && parentId !== task.id) task.parentId = parentId;
   const queue = str(e.queue);
-  if (queue !== undefined) task.queue = queue;
+  if (queue !== undefined) task.queue = pool.intern(queue);
   const exchange = str(e.exchange);
-  if (exchange !== undefined) task.exchange = exchange;
+  if (exchange !== undefined) task.exchange = pool.intern(exchange);
   const routingKey = str(e.routing_key);
-  if (routingKey !== undefined) task.routingKey = routingKey;
+  if (routingKey !== undefined) task.routingKey = pool.intern(routingKey);
 }
 
 /** The outcome fields of a state-setting event. */
-function mergeOutcomeFields(task: TaskRecord, e: CeleryEvent): void {
-  if (e.result !== undefined) task.result = e.result;
+function mergeOutcomeFields(task: TaskRecord, e: CeleryEvent, pool: StringInterner): void {
+  const result = e.result;
+  if (result !== undefined) task.result = typeof result === 'string' ? pool.intern(result) : result;
   const runtime = num(e.runtime);
-  if (runtime !== undefined) task.runtime = runtime;
+  if (runtime !== undefined) task.times[RUNTIME] = runtime;
   const exception = str(e.exception);
-  if (exception !== undefined) task.exception = exception;
+  if (exception !== undefined) task.exception = pool.intern(exception);
   const traceback = str(e.traceback);
-  if (traceback !== undefined) task.traceback = traceback;
+  if (traceback !== undefined) task.traceback = pool.intern(traceback);
 }
 
 /**
@@ -148,19 +264,6 @@ function mergeEventDetails(task: TaskRecord, e: CeleryEvent): void {
   if (requeue !== undefined) task.requeue = requeue;
 }
 
-function setEventTime(task: TaskRecord, subject: string, timestamp: number): void {
-  switch (subject) {
-    case 'sent': task.sent = timestamp; break;
-    case 'received': task.received = timestamp; break;
-    case 'started': task.started = timestamp; break;
-    case 'succeeded': task.succeeded = timestamp; break;
-    case 'failed': task.failed = timestamp; break;
-    case 'retried': task.retried = timestamp; break;
-    case 'revoked': task.revoked = timestamp; break;
-    case 'rejected': task.rejected = timestamp; break;
-  }
-}
-
 /**
  * Apply a `task-<subject>` event with Celery's merge rule: an event whose state comes *before*
  * the current one by PRECEDENCE (e.g. `task-received` arriving after `task-succeeded`) only
@@ -169,26 +272,26 @@ function setEventTime(task: TaskRecord, subject: string, timestamp: number): voi
  * (the retried task runs again). Unknown subjects set a custom state `SUBJECT` upper-cased.
  * Note Celery ranks REJECTED before RECEIVED and STARTED, so a task rejected after it was received
  * keeps its state (as in Celery and Flower); `rejected` and `requeue` still record the rejection.
+ * Strings the task keeps go through `pool` (one copy for repeated values).
  */
-export function applyTaskEvent(task: TaskRecord, subject: string, event: CeleryEvent): void {
+export function applyTaskEvent(task: TaskRecord, subject: string, event: CeleryEvent, pool: StringInterner = NO_POOL): void {
   const known = TASK_EVENT_STATE.get(subject);
   const state = known ?? subject.toUpperCase();
-  const timestamp = event.timestamp;
-  if (known !== undefined) setEventTime(task, subject, timestamp);
-  if (subject === 'sent') task.client = event.hostname;
-  else if (event.hostname) task.worker = event.hostname;
+  const timestamp = time(event.timestamp);
+  const times = task.times;
+  if (known !== undefined) times[SUBJECT_TIME_SLOT.get(subject) as number] = timestamp;
+  if (subject === 'sent') task.client = pool.intern(event.hostname);
+  else if (event.hostname) task.worker = pool.intern(event.hostname);
 
   const late = state !== RETRY && task.state !== RETRY && precedence(state) > precedence(task.state);
-  mergeEarlierFields(task, event);
+  mergeEarlierFields(task, event, pool);
   mergeEventDetails(task, event);
   if (!late) {
-    mergeOutcomeFields(task, event);
+    mergeOutcomeFields(task, event, pool);
     task.state = state;
-    task.timestamp = timestamp;
+    times[TIMESTAMP] = timestamp;
     task.clock = event.clock;
   }
-  task.lastSeen = event.local_received;
-  const history = task.history;
-  if (history.length >= MAX_TASK_HISTORY) history.shift();
-  history.push({ type: event.type, timestamp, hostname: event.hostname });
+  times[LAST_SEEN] = time(event.local_received);
+  task.pushHistory(event.type, timestamp, event.hostname);
 }
