@@ -123,18 +123,19 @@ export function parseRedisEnvelope(data: Buffer | string, source: MessageSource,
   } else {
     body = Buffer.from(envelope.body, 'utf8');
   }
+  return { body, contentType, contentEncoding, headers, properties, deliveryInfo: deliveryInfoFrom(info), size };
+}
+
+/**
+ * Delivery info from a record that uses kombu's snake_case names (`exchange`, `routing_key`,
+ * `redelivered`), as a Redis envelope and the RabbitMQ management API both do. Fields of the
+ * wrong type are left out (`redelivered` becomes null: unknown), so untrusted input never throws.
+ */
+export function deliveryInfoFrom(info: Record<string, unknown>): RawMessage['deliveryInfo'] {
   return {
-    body,
-    contentType,
-    contentEncoding,
-    headers,
-    properties,
-    deliveryInfo: {
-      exchange: typeof info.exchange === 'string' ? info.exchange : undefined,
-      routingKey: typeof info.routing_key === 'string' ? info.routing_key : undefined,
-      redelivered: typeof info.redelivered === 'boolean' ? info.redelivered : null,
-    },
-    size,
+    exchange: typeof info.exchange === 'string' ? info.exchange : undefined,
+    routingKey: typeof info.routing_key === 'string' ? info.routing_key : undefined,
+    redelivered: typeof info.redelivered === 'boolean' ? info.redelivered : null,
   };
 }
 

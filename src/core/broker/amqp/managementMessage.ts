@@ -3,7 +3,7 @@
  * basic properties with AMQP's snake_case names (the same names kombu uses), so they map straight
  * across. Never throws: a payload we cannot rebuild becomes an {@link Undecodable}.
  */
-import { previewOf, undecodable, type RawMessage, type Undecodable } from '../../celery/rawMessage';
+import { deliveryInfoFrom, previewOf, undecodable, type RawMessage, type Undecodable } from '../../celery/rawMessage';
 import type { ManagementMessage } from './managementClient';
 
 /** The kombu property names carried over from the API's `properties`. */
@@ -54,17 +54,6 @@ export function rawFromManagement(message: ManagementMessage, queue: string, max
   for (const name of KOMBU_PROPERTIES) {
     if (props[name] !== undefined) properties[name] = props[name];
   }
-  return {
-    body,
-    contentType,
-    contentEncoding,
-    headers,
-    properties,
-    deliveryInfo: {
-      exchange: typeof message.exchange === 'string' ? message.exchange : undefined,
-      routingKey: typeof message.routing_key === 'string' ? message.routing_key : undefined,
-      redelivered: typeof message.redelivered === 'boolean' ? message.redelivered : null,
-    },
-    size,
-  };
+  const deliveryInfo = deliveryInfoFrom({ exchange: message.exchange, routing_key: message.routing_key, redelivered: message.redelivered });
+  return { body, contentType, contentEncoding, headers, properties, deliveryInfo, size };
 }

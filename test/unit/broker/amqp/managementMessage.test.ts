@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { rawFromManagement } from '../../../../src/core/broker/amqp/managementMessage';
 import type { ManagementMessage } from '../../../../src/core/broker/amqp/managementClient';
-import { isUndecodable } from '../../../../src/core/celery/rawMessage';
+import { deliveryInfoFrom, isUndecodable, parseRedisEnvelope } from '../../../../src/core/celery/rawMessage';
 
 const body = '[[2, 3], {}, {"callbacks": null, "errbacks": null, "chain": null, "chord": null}]';
 
@@ -74,5 +74,25 @@ describe('(unit) management API message → RawMessage', () => {
     assert.match(odd.reason, /rot13/);
     const none = rawFromManagement(apiMessage({ payload: undefined as unknown as string }), 'q', 1024);
     assert.ok(isUndecodable(none));
+  });
+});
+
+describe('(unit) deliveryInfoFrom (snake_case delivery info, shared with Redis envelopes)', () => {
+  it('maps exchange, routing_key and redelivered', () => {
+    assert.deepEqual(deliveryInfoFrom({ exchange: 'ex', routing_key: 'rk', redelivered: false }), { exchange: 'ex', routingKey: 'rk', redelivered: false });
+  });
+
+  it('drops fields of the wrong type; an unknown redelivered is null', () => {
+    assert.deepEqual(deliveryInfoFrom({ exchange: 1, routing_key: null, redelivered: 'yes' }), { exchange: undefined, routingKey: undefined, redelivered: null });
+    const api = rawFromManagement(apiMessage({ exchange: 7 as unknown as string, redelivered: undefined }), 'q', 1024);
+    assert.ok(!isUndecodable(api));
+    assert.deepEqual(api.deliveryInfo, { exchange: undefined, routingKey: 'celery', redelivered: null });
+  });
+
+  it("reads a Redis envelope's properties.delivery_info the same way", () => {
+    const envelope = JSON.stringify({ body: '', headers: {}, properties: { delivery_info: { exchange: 'celery', routing_key: 'celery', redelivered: 'no' } } });
+    const raw = parseRedisEnvelope(envelope, 'task', 'celery');
+    assert.ok(!isUndecodable(raw));
+    assert.deepEqual(raw.deliveryInfo, { exchange: 'celery', routingKey: 'celery', redelivered: null });
   });
 });
