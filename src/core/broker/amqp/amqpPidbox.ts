@@ -6,65 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { ControlReply, ControlRequestOptions } from '../broker';
-import { isUndecodable, previewOf, rawFromAmqp, undecodable, type RawMessage, type Undecodable } from '../../celery/rawMessage';
-import { decodeJsonBody } from '../../celery/events';
+import { isUndecodable, rawFromAmqp, type Undecodable } from '../../celery/rawMessage';
+import {
+  type BroadcastResult, expectedReplyCount, parsePidboxReply, PIDBOX_EXCHANGE, pidboxRequestBody, pidboxRequestHeaders,
+  type PidboxReplyTo, REPLY_EXCHANGE, replyQueueName,
+} from '../../control/pidboxProtocol';
 import { withTimeout } from '../../util/errors';
 import { closeQuietly, type AmqpSession } from './amqpSession';
 import { describeAmqpError } from './amqpConnect';
-
-export const PIDBOX_EXCHANGE = 'celery.pidbox';
-export const REPLY_EXCHANGE = 'reply.celery.pidbox';
-
-/** The reply queue name Celery uses for a client oid. */
-export function replyQueueName(oid: string): string {
-  return `${oid}.${REPLY_EXCHANGE}`;
-}
-
-/** The request body exactly as Celery's Mailbox._broadcast builds it. */
-export function pidboxRequestBody(
-  method: string,
-  args: Record<string, unknown>,
-  destination: string[] | undefined,
-  reply: { ticket: string; oid: string } | undefined,
-): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    method,
-    arguments: args,
-    destination: destination?.length ? destination : null,
-    pattern: null,
-    matcher: null,
-  };
-  if (reply) {
-    body.ticket = reply.ticket;
-    body.reply_to = { exchange: REPLY_EXCHANGE, routing_key: reply.oid };
-  }
-  return body;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * One reply message: `{nodename: payload}` (one entry per node, normally one). Undefined when the
- * ticket is not ours (the message belongs to another call); never throws.
- */
-export function parsePidboxReply(raw: RawMessage, ticket: string, where: string, elapsedMs: number): ControlReply[] | Undecodable | undefined {
-  if (raw.headers.ticket !== ticket) return undefined;
-  const decoded = decodeJsonBody(raw, 'control', where);
-  if (isUndecodable(decoded)) return decoded;
-  if (!isRecord(decoded.value)) {
-    return undecodable('control', where, 'control reply is not a {"worker": reply} object', {
-      size: raw.size, contentType: raw.contentType, contentEncoding: raw.contentEncoding, preview: previewOf(raw.body),
-    });
-  }
-  return Object.entries(decoded.value).map(([hostname, reply]) => ({ hostname, reply, elapsedMs }));
-}
-
-export interface BroadcastResult {
-  replies: ControlReply[];
-  errors: Undecodable[];
-}
 
 /** Lamport-ish clock for request headers; workers only take the max, so any increasing value is fine. */
 let clock = 0;
@@ -98,7 +47,7 @@ async function publishRequest(
   method: string,
   args: Record<string, unknown>,
   options: ControlRequestOptions,
-  reply: { ticket: string; oid: string } | undefined,
+  reply: PidboxReplyTo | undefined,
 ): Promise<void> {
   // Declared exactly as kombu does; other flags would get 406 PRECONDITION_FAILED.
   await channel.assertExchange(PIDBOX_EXCHANGE, 'fanout', { durable: false, autoDelete: false });
@@ -107,7 +56,7 @@ async function publishRequest(
     contentType: 'application/json',
     contentEncoding: 'utf-8',
     deliveryMode: 2,
-    headers: { clock: ++clock, expires: Date.now() / 1000 + options.timeoutMs / 1000 },
+    headers: pidboxRequestHeaders(++clock, options.timeoutMs),
   });
 }
 
@@ -121,7 +70,7 @@ async function collect(
   const oid = randomUUID();
   const ticket = randomUUID();
   const queue = replyQueueName(oid);
-  const limit = options.limit ?? (options.destination?.length ? options.destination.length : undefined);
+  const limit = expectedReplyCount(options);
   const replies: ControlReply[] = [];
   const errors: Undecodable[] = [];
   const t = session.commandTimeoutMs;

@@ -1,8 +1,9 @@
 /**
  * How kombu's Redis transport names things (kombu 5 defaults): priority bucket keys, exchange
- * binding sets, fanout channels and pidbox reply queues. Pure functions, shared by every part of
- * the Redis broker so the naming lives in one place.
+ * binding sets and fanout channels. Pure functions, shared by every part of the Redis broker so
+ * the naming lives in one place (pidbox names are transport-neutral: control/pidboxProtocol.ts).
  */
+import { PIDBOX_EXCHANGE, REPLY_EXCHANGE } from '../../control/pidboxProtocol';
 
 /** kombu's separator inside binding members and priority keys (`sep`). */
 export const KOMBU_SEP = '\x06\x16';
@@ -17,8 +18,6 @@ export const BINDING_PREFIX = '_kombu.binding.';
 export const UNACKED_KEY = 'unacked';
 export const UNACKED_INDEX_KEY = 'unacked_index';
 
-export const PIDBOX_EXCHANGE = 'celery.pidbox';
-export const PIDBOX_REPLY_EXCHANGE = 'reply.celery.pidbox';
 export const EVENT_EXCHANGE = 'celeryev';
 
 /**
@@ -74,19 +73,14 @@ export function fanoutChannel(db: number, exchange: string, routingKey = ''): st
   return routingKey ? `/${db}.${exchange}/${routingKey}` : `/${db}.${exchange}`;
 }
 
-/** The reply queue of a pidbox caller. */
-export function pidboxReplyQueue(oid: string): string {
-  return `${oid}.${PIDBOX_REPLY_EXCHANGE}`;
-}
-
 /**
  * True for binding sets and queues that belong to Celery's plumbing (remote control, event
  * receivers, reply queues) rather than to task queues.
  */
 export function isInternalExchange(exchange: string): boolean {
-  return exchange === PIDBOX_EXCHANGE || exchange === PIDBOX_REPLY_EXCHANGE || exchange === EVENT_EXCHANGE;
+  return exchange === PIDBOX_EXCHANGE || exchange === REPLY_EXCHANGE || exchange === EVENT_EXCHANGE;
 }
 
 export function isInternalQueue(queue: string): boolean {
-  return queue.endsWith(`.${PIDBOX_EXCHANGE}`) || queue.endsWith(`.${PIDBOX_REPLY_EXCHANGE}`) || queue.startsWith(`${EVENT_EXCHANGE}.`);
+  return queue.endsWith(`.${PIDBOX_EXCHANGE}`) || queue.endsWith(`.${REPLY_EXCHANGE}`) || queue.startsWith(`${EVENT_EXCHANGE}.`);
 }

@@ -9,11 +9,12 @@ import type {
 } from '../broker';
 import { parseRedisEnvelope, type OutgoingMessage, type RawMessage, type Undecodable } from '../../celery/rawMessage';
 import type { RedisConnectionUrl } from '../../url/connectionUrl';
+import type { BroadcastResult } from '../../control/pidboxProtocol';
 import { CeleryLensError } from '../../util/errors';
 import { type Logger, silentLogger } from '../../util/logger';
 import { BlockingPool } from './blockingPool';
 import { EVENT_EXCHANGE, fanoutChannel } from './kombuKeys';
-import { type BroadcastResult, pidboxBroadcast } from './redisPidbox';
+import { pidboxBroadcast } from './redisPidbox';
 import { closeRedis, openRedis, redisFailure, type RedisClientOptions } from './redisClient';
 import { publishToRedis } from './redisPublish';
 import { listBoundQueues, listUnackedEntries, peekQueue, purgeQueue, queueDepths } from './redisQueues';

@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ControlReply, ControlRequestOptions } from '../broker';
-import { decodeJsonBody } from '../../celery/events';
-import { buildRedisEnvelope, isUndecodable, parseRedisEnvelope, undecodable, type Undecodable } from '../../celery/rawMessage';
+import { buildRedisEnvelope, isUndecodable, parseRedisEnvelope, type Undecodable } from '../../celery/rawMessage';
 import {
-  bindingKey, bindingMember, fanoutChannel, PIDBOX_EXCHANGE, PIDBOX_REPLY_EXCHANGE, pidboxReplyQueue, queueKeys,
-} from './kombuKeys';
+  type BroadcastResult, expectedReplyCount, parsePidboxReply, PIDBOX_EXCHANGE, pidboxRequestBody, pidboxRequestHeaders,
+  REPLY_EXCHANGE, replyQueueName,
+} from '../../control/pidboxProtocol';
+import { bindingKey, bindingMember, fanoutChannel, queueKeys } from './kombuKeys';
 
 /** What a broadcast needs from the broker that owns it. */
 export interface PidboxContext {
@@ -23,38 +24,12 @@ export interface PidboxContext {
   nextClock(): number;
 }
 
-export interface BroadcastResult {
-  replies: ControlReply[];
-  errors: Undecodable[];
-}
-
-/** The request body kombu's Mailbox._publish sends (casts carry no ticket and no reply_to). */
-export function pidboxRequestBody(
-  method: string,
-  args: Record<string, unknown>,
-  destination: string[] | undefined,
-  reply: { ticket: string; oid: string } | undefined,
-): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    method,
-    arguments: args,
-    destination: destination && destination.length > 0 ? destination : null,
-    pattern: null,
-    matcher: null,
-  };
-  if (reply) {
-    body.ticket = reply.ticket;
-    body.reply_to = { exchange: PIDBOX_REPLY_EXCHANGE, routing_key: reply.oid };
-  }
-  return body;
-}
-
 function requestEnvelope(body: Record<string, unknown>, clock: number, timeoutMs: number): string {
   return buildRedisEnvelope({
     body: Buffer.from(JSON.stringify(body), 'utf8'),
     contentType: 'application/json',
     contentEncoding: 'utf-8',
-    headers: { clock, expires: (Date.now() + timeoutMs) / 1000 },
+    headers: pidboxRequestHeaders(clock, timeoutMs),
     properties: { delivery_mode: 2 },
     exchange: PIDBOX_EXCHANGE,
     routingKey: '',
@@ -62,20 +37,12 @@ function requestEnvelope(body: Record<string, unknown>, clock: number, timeoutMs
 }
 
 /**
- * Turn one reply list item into replies. Returns null when the reply answers another ticket (the
- * caller ignores it), an Undecodable when it cannot be read.
+ * Turn one reply list item (a kombu envelope) into replies. Undefined when the reply answers another
+ * ticket (the caller ignores it), an Undecodable when it cannot be read; never throws.
  */
-export function decodePidboxReply(data: Buffer, ticket: string, where: string, elapsedMs: number): ControlReply[] | Undecodable | null {
+export function decodePidboxReply(data: Buffer, ticket: string, where: string, elapsedMs: number): ControlReply[] | Undecodable | undefined {
   const raw = parseRedisEnvelope(data, 'control', where);
-  if (isUndecodable(raw)) return raw;
-  if (raw.headers.ticket !== ticket) return null;
-  const decoded = decodeJsonBody(raw, 'control', where);
-  if (isUndecodable(decoded)) return decoded;
-  const value = decoded.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return undecodable('control', where, 'control reply is not a {"node": reply} object', { size: raw.size, contentType: raw.contentType });
-  }
-  return Object.entries(value as Record<string, unknown>).map(([hostname, reply]) => ({ hostname, reply, elapsedMs }));
+  return isUndecodable(raw) ? raw : parsePidboxReply(raw, ticket, where, elapsedMs);
 }
 
 /** Broadcast a pidbox request and collect the replies (see the module comment). */
@@ -92,16 +59,16 @@ export async function pidboxBroadcast(
   }
   const oid = randomUUID();
   const ticket = randomUUID();
-  const replyQueue = pidboxReplyQueue(oid);
+  const replyQueue = replyQueueName(oid);
   const replyKeys = queueKeys(replyQueue);
   const member = bindingMember(oid, '', replyQueue);
-  const limit = options.limit ?? (options.destination && options.destination.length > 0 ? options.destination.length : undefined);
+  const limit = expectedReplyCount(options);
   const replies: ControlReply[] = [];
   const errors: Undecodable[] = [];
   const repliedNodes = (): number => replies.length;
   try {
     // Workers SMEMBERS this set to find where to LPUSH their reply; without it the reply is dropped.
-    await context.client.sadd(bindingKey(PIDBOX_REPLY_EXCHANGE), member);
+    await context.client.sadd(bindingKey(REPLY_EXCHANGE), member);
     const body = pidboxRequestBody(method, args, options.destination, { ticket, oid });
     const started = Date.now();
     const deadline = started + options.timeoutMs;
@@ -116,7 +83,7 @@ export async function pidboxBroadcast(
         if (!popped) continue;
         const [key, data] = popped;
         const decoded = decodePidboxReply(data, ticket, key.toString('utf8'), Date.now() - started);
-        if (decoded === null) continue;
+        if (decoded === undefined) continue;
         if (isUndecodable(decoded)) errors.push(decoded);
         else replies.push(...decoded);
       }
@@ -124,7 +91,7 @@ export async function pidboxBroadcast(
   } finally {
     // kombu's after_reply_message_received: always unregister and drop the reply lists, so a late
     // worker finds no binding and nothing is left behind even when collecting failed.
-    await context.client.multi().srem(bindingKey(PIDBOX_REPLY_EXCHANGE), member).del(...replyKeys).exec().catch(() => undefined);
+    await context.client.multi().srem(bindingKey(REPLY_EXCHANGE), member).del(...replyKeys).exec().catch(() => undefined);
   }
   return { replies, errors };
 }

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { decodePidboxReply, pidboxRequestBody } from '../../../../src/core/broker/redis/redisPidbox';
-import { isUndecodable, parseRedisEnvelope, type RawMessage } from '../../../../src/core/celery/rawMessage';
+import { decodePidboxReply } from '../../../../src/core/broker/redis/redisPidbox';
+import { isUndecodable } from '../../../../src/core/celery/rawMessage';
 
 const fixture = JSON.parse(readFileSync(resolve(__dirname, '../../../../../test/fixtures/redis-wire/inspect-stats.pair.json'), 'utf8')) as {
-  request: string;
   replies: string[];
 };
 const TICKET = 'fb75a433-91ae-4de0-9e86-124a56617392';
@@ -17,21 +16,7 @@ function envelope(body: string, headers: Record<string, unknown>, contentType = 
   }));
 }
 
-describe('(unit) redis pidbox', () => {
-  it('builds the same request body as Celery for a call', () => {
-    const raw = parseRedisEnvelope(fixture.request, 'control', '/0.celery.pidbox') as RawMessage;
-    const celery = JSON.parse(raw.body.toString('utf8')) as Record<string, unknown>;
-    const ours = pidboxRequestBody('stats', {}, undefined, { ticket: TICKET, oid: '2006ce86-2ef9-35e9-a0ac-e0bca34dcd37' });
-    assert.deepEqual(ours, celery);
-    assert.deepEqual(Object.keys(ours), Object.keys(celery));
-  });
-
-  it('leaves ticket and reply_to out of a cast and keeps the destination', () => {
-    const body = pidboxRequestBody('heartbeat', {}, ['w1@vm'], undefined);
-    assert.deepEqual(body, { method: 'heartbeat', arguments: {}, destination: ['w1@vm'], pattern: null, matcher: null });
-    assert.equal(pidboxRequestBody('ping', {}, [], undefined).destination, null);
-  });
-
+describe('(unit) redis pidbox reply decoding', () => {
   it('decodes a real worker reply into {hostname, reply}', () => {
     const decoded = decodePidboxReply(Buffer.from(fixture.replies[0]), TICKET, 'k', 12);
     assert.ok(Array.isArray(decoded));
@@ -42,7 +27,7 @@ describe('(unit) redis pidbox', () => {
   });
 
   it('ignores replies to another ticket', () => {
-    assert.equal(decodePidboxReply(Buffer.from(fixture.replies[0]), 'another-ticket', 'k', 1), null);
+    assert.equal(decodePidboxReply(Buffer.from(fixture.replies[0]), 'another-ticket', 'k', 1), undefined);
   });
 
   it('turns bad replies into Undecodable, never throws', () => {
