@@ -1,8 +1,45 @@
-import type * as vscode from 'vscode';
+/**
+ * Activation builds the object graph and returns at once: nothing connects until a Celery view is
+ * visible or a command needs a cluster.
+ */
+import * as vscode from 'vscode';
+import { ConnectionManager } from './vscode/connections/connectionManager';
+import { ProfileStore } from './vscode/connections/profileStore';
+import { createLogger } from './vscode/log';
+import { ContextKey, setContext } from './vscode/contextKeys';
+import { createCeleryViews, type CeleryViews } from './vscode/celeryViews';
+import { registerCommands } from './vscode/commands/registerCommands';
+import { StatusBar } from './vscode/statusBar';
+import { TaskDetailsProvider } from './vscode/taskDetails/taskDetailsProvider';
+import { TASK_DETAILS_SCHEME } from './vscode/taskDetails/taskDetailsUri';
 
-/** Activation stays cheap: nothing connects until a Celery view or command needs it. */
-export function activate(_context: vscode.ExtensionContext): void {
-  // The sidebar, connections and commands arrive with the extension issue.
+/** What activate() returns: used by the extension's own tests, and by other extensions if they wish. */
+export interface CeleryLensApi {
+  manager: ConnectionManager;
+  store: ProfileStore;
+  views: CeleryViews;
+  details: TaskDetailsProvider;
+}
+
+export function activate(context: vscode.ExtensionContext): CeleryLensApi {
+  const log = vscode.window.createOutputChannel('Celery Lens', { log: true });
+  const logger = createLogger(log);
+  const store = new ProfileStore(context.globalState, context.secrets, logger);
+  const manager = new ConnectionManager(store, logger);
+  const views = createCeleryViews(manager);
+  const details = new TaskDetailsProvider(manager);
+  const statusBar = new StatusBar(manager);
+  const updateHasConnections = () => void setContext(ContextKey.HasConnections, manager.profiles().length > 0);
+  context.subscriptions.push(
+    log, store, manager, views, details, statusBar,
+    manager.onDidChange(updateHasConnections),
+    vscode.workspace.registerTextDocumentContentProvider(TASK_DETAILS_SCHEME, details),
+    vscode.languages.registerDocumentLinkProvider({ scheme: TASK_DETAILS_SCHEME }, details),
+    ...registerCommands({ store, manager, tasks: views.tasks, details, log, logger }),
+  );
+  updateHasConnections();
+  void store.loadEnvProfiles();
+  return { manager, store, views, details };
 }
 
 export function deactivate(): void {}

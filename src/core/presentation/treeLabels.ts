@@ -82,7 +82,7 @@ export function queueDescription(q: MonitoredQueue): string {
   return parts.join(' · ');
 }
 
-/** The connection root's description and whether it is healthy. */
+/** The connection root's description. `now` is epoch seconds; status times are epoch ms. */
 export function connectionDescription(status: ConnectionStatus, workersOnline: number, workersTotal: number, now: number): string {
   switch (status.kind) {
     case 'idle':
@@ -92,10 +92,15 @@ export function connectionDescription(status: ConnectionStatus, workersOnline: n
     case 'connected':
       return `${workersOnline}/${workersTotal} workers online`;
     case 'reconnecting': {
-      const wait = Math.max(0, Math.ceil(status.retryAt - now));
+      const wait = Math.max(0, Math.ceil(status.retryAt / 1000 - now));
       return `reconnecting${wait ? ` in ${wait}s` : '…'} — ${oneLine(status.reason, 80)}`;
     }
-    case 'error':
-      return `error — ${oneLine(status.reason, 80)}`;
+    case 'error': {
+      const wait = status.retryAt === undefined ? 0 : Math.max(0, Math.ceil(status.retryAt / 1000 - now));
+      return `error — ${oneLine(status.reason, 80)}${wait ? ` (retrying in ${wait}s)` : ''}`;
+    }
   }
 }
+
+/** The order of the Tasks view's state groups: what needs attention first. */
+export const STATE_DISPLAY_ORDER = ['STARTED', 'RECEIVED', 'PENDING', 'RETRY', 'FAILURE', 'SUCCESS', 'REVOKED', 'REJECTED'] as const;

@@ -34,7 +34,9 @@ describe('(unit) presentation', () => {
       '12 messages ↑ · 2 consumers · p0:10 p9:2');
     assert.equal(queueDescription({ name: 'q', messages: 1, consumers: 1, byPriority: { 0: 1 }, exists: true, readAt: NOW }), '1 message · 1 consumer');
     assert.equal(connectionDescription({ kind: 'connected', since: NOW }, 2, 3, NOW), '2/3 workers online');
-    assert.equal(connectionDescription({ kind: 'reconnecting', attempt: 2, retryAt: NOW + 4, reason: 'ECONNREFUSED' }, 0, 0, NOW), 'reconnecting in 4s — ECONNREFUSED');
+    assert.equal(connectionDescription({ kind: 'reconnecting', attempt: 2, retryAt: (NOW + 4) * 1000, reason: 'ECONNREFUSED' }, 0, 0, NOW), 'reconnecting in 4s — ECONNREFUSED');
+    assert.equal(connectionDescription({ kind: 'error', reason: 'wrong password', attempt: 1, retryAt: (NOW + 2) * 1000 }, 0, 0, NOW), 'error — wrong password (retrying in 2s)');
+    assert.equal(connectionDescription({ kind: 'error', reason: 'bad URL' }, 0, 0, NOW), 'error — bad URL');
   });
 
   it('renders task details with workflow links, truncation notice and traceback', () => {

@@ -1,0 +1,25 @@
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/util/logger';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { ProfileStore } from '../connections/profileStore';
+import type { TasksTreeProvider } from '../views/tasksTree';
+import type { TaskDetailsProvider } from '../taskDetails/taskDetailsProvider';
+
+/** What command implementations receive: the object graph built in activate(). */
+export interface CommandContext {
+  store: ProfileStore;
+  manager: ConnectionManager;
+  tasks: TasksTreeProvider;
+  details: TaskDetailsProvider;
+  log: vscode.LogOutputChannel;
+  logger: Logger;
+}
+
+/** A tree node or a plain id: commands accept both, so they work from menus, the palette and tests. */
+export function connectionIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { connectionId?: unknown }).connectionId === 'string') {
+    return (arg as { connectionId: string }).connectionId;
+  }
+  return undefined;
+}

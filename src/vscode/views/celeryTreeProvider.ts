@@ -1,0 +1,86 @@
+/**
+ * What the three Celery views share: connection roots (one per cluster, showing its state), a
+ * refresh driven by the ConnectionManager's throttled change event, and lookup helpers.
+ */
+import * as vscode from 'vscode';
+import { connectionDescription } from '../../core/presentation/treeLabels';
+import type { ClusterMonitor } from '../../core/monitor/clusterMonitor';
+import type { ConnectionManager } from '../connections/connectionManager';
+import { contextValues } from './contextValues';
+import { connectionIcon } from './icons';
+import { nodeId, type CeleryNode } from './nodes';
+
+export abstract class CeleryTreeProvider implements vscode.TreeDataProvider<CeleryNode>, vscode.Disposable {
+  protected readonly changed = new vscode.EventEmitter<CeleryNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: { dispose(): void };
+
+  constructor(protected readonly manager: ConnectionManager) {
+    this.subscription = manager.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  protected now(): number {
+    return Date.now() / 1000;
+  }
+
+  /** The monitor of a connection, when it is started. */
+  protected monitorOf(node: CeleryNode): ClusterMonitor | undefined {
+    return this.manager.monitor(node.connectionId);
+  }
+
+  getChildren(node?: CeleryNode): CeleryNode[] | Promise<CeleryNode[]> {
+    if (!node) return this.manager.profiles().map((p) => ({ kind: 'connection', connectionId: p.id }));
+    return this.childrenOf(node);
+  }
+
+  getTreeItem(node: CeleryNode): vscode.TreeItem {
+    const item = node.kind === 'connection' ? this.connectionItem(node.connectionId) : this.itemFor(node);
+    item.id = nodeId(node);
+    return item;
+  }
+
+  private connectionItem(connectionId: string): vscode.TreeItem {
+    const profile = this.manager.profile(connectionId);
+    const status = this.manager.status(connectionId);
+    const monitor = this.manager.monitor(connectionId);
+    const now = this.now();
+    const workers = monitor ? [...monitor.state.workers.values()] : [];
+    const online = workers.filter((w) => w.isAlive(now)).length;
+    const item = new vscode.TreeItem(profile?.name ?? connectionId, vscode.TreeItemCollapsibleState.Expanded);
+    item.description = connectionDescription(status, online, workers.length, now);
+    item.iconPath = connectionIcon(status);
+    if (profile) {
+      item.contextValue = contextValues.connection(status, profile);
+      const lines = [`**${profile.name}**${profile.readOnly ? ' (read-only)' : ''}`, '', `broker: \`${profile.brokerUrl}\``];
+      if (profile.backendUrl) lines.push(`result backend: \`${profile.backendUrl}\``);
+      if (profile.managementUrl) lines.push(`management API: \`${profile.managementUrl}\``);
+      lines.push(`from: ${profile.source === 'user' ? 'your connections' : profile.source === 'workspace' ? 'workspace settings' : 'the workspace .env file'}`);
+      lines.push('', `state: ${item.description}`);
+      if (monitor) {
+        const h = monitor.health;
+        lines.push(`events received: ${h.events.toLocaleString('en-US')}`);
+        if (h.undecodableEvents || h.undecodableOther) lines.push(`undecodable: ${h.undecodableEvents} events, ${h.undecodableOther} other messages (see the log)`);
+      }
+      item.tooltip = new vscode.MarkdownString(lines.join('  \n'));
+    }
+    return item;
+  }
+
+  protected abstract childrenOf(node: CeleryNode): CeleryNode[] | Promise<CeleryNode[]>;
+  protected abstract itemFor(node: CeleryNode): vscode.TreeItem;
+
+  /** A plain leaf row. */
+  protected textItem(node: Extract<CeleryNode, { kind: 'text' }>): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon);
+    item.contextValue = contextValues.info();
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

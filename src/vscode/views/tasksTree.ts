@@ -1,0 +1,100 @@
+/**
+ * Tasks view: connection → state groups with counts → tasks, newest first, in pages ("Show more").
+ * A filter (text, names, states, workers) narrows every level; counts follow it.
+ */
+import * as vscode from 'vscode';
+import { countByState, listTasks, type TaskFilter } from '../../core/state/selectors';
+import { STATE_DISPLAY_ORDER } from '../../core/presentation/treeLabels';
+import { tasksPageSize } from '../config';
+import { ContextKey, setContext } from '../contextKeys';
+import { CommandId } from '../commands/commandIds';
+import { CeleryTreeProvider } from './celeryTreeProvider';
+import { contextValues } from './contextValues';
+import { stateGroupIcon } from './icons';
+import type { CeleryNode } from './nodes';
+import { taskTreeItem } from './taskItem';
+
+export class TasksTreeProvider extends CeleryTreeProvider {
+  private filterValue: TaskFilter = {};
+  /** Pages shown per connection and state. */
+  private readonly pages = new Map<string, number>();
+  view?: vscode.TreeView<CeleryNode>;
+
+  get filter(): TaskFilter {
+    return this.filterValue;
+  }
+
+  /** Replace the filter; an empty one clears it. */
+  setFilter(filter: TaskFilter): void {
+    const clean: TaskFilter = {};
+    if (filter.text?.trim()) clean.text = filter.text.trim();
+    if (filter.names?.length) clean.names = [...filter.names];
+    if (filter.states?.length) clean.states = [...filter.states];
+    if (filter.workers?.length) clean.workers = [...filter.workers];
+    this.filterValue = clean;
+    this.pages.clear();
+    const active = Object.keys(clean).length > 0;
+    void setContext(ContextKey.TasksFiltered, active);
+    if (this.view) this.view.description = active ? describeFilter(clean) : undefined;
+    this.changed.fire(undefined);
+  }
+
+  showMore(connectionId: string, state: string): void {
+    const key = `${connectionId}\n${state}`;
+    this.pages.set(key, (this.pages.get(key) ?? 1) + 1);
+    this.changed.fire(undefined);
+  }
+
+  protected childrenOf(node: CeleryNode): CeleryNode[] {
+    const monitor = this.monitorOf(node);
+    if (!monitor) return [];
+    if (node.kind === 'connection') {
+      const counts = countByState(monitor.state, this.filterValue);
+      const states = this.filterValue.states?.length ? STATE_DISPLAY_ORDER.filter((s) => this.filterValue.states?.includes(s)) : STATE_DISPLAY_ORDER;
+      return states.filter((s) => (counts.get(s) ?? 0) > 0 || !this.filterValue.states).map((state) => ({ kind: 'stateGroup', connectionId: node.connectionId, state }));
+    }
+    if (node.kind !== 'stateGroup') return [];
+    const pageSize = tasksPageSize();
+    const shown = pageSize * (this.pages.get(`${node.connectionId}\n${node.state}`) ?? 1);
+    const { tasks, total } = listTasks(monitor.state, { ...this.filterValue, state: node.state }, 0, shown);
+    const children: CeleryNode[] = tasks.map((t) => ({ kind: 'task', connectionId: node.connectionId, taskId: t.id, parentKey: `s/${node.state}` }));
+    if (total > tasks.length) children.push({ kind: 'showMore', connectionId: node.connectionId, state: node.state, shown: tasks.length, total });
+    return children;
+  }
+
+  protected itemFor(node: CeleryNode): vscode.TreeItem {
+    const monitor = this.monitorOf(node);
+    if (node.kind === 'stateGroup') {
+      const count = monitor ? countByState(monitor.state, this.filterValue).get(node.state) ?? 0 : 0;
+      const item = new vscode.TreeItem(node.state, count ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.description = count.toLocaleString('en-US');
+      item.iconPath = stateGroupIcon(node.state);
+      item.contextValue = contextValues.stateGroup(node.state);
+      return item;
+    }
+    if (node.kind === 'task') {
+      const task = monitor?.state.tasks.get(node.taskId);
+      return taskTreeItem(node.connectionId, task ?? { id: node.taskId, state: node.parentKey.slice(2) }, this.now());
+    }
+    if (node.kind === 'showMore') {
+      const more = Math.min(tasksPageSize(), node.total - node.shown);
+      const item = new vscode.TreeItem(`Show ${more.toLocaleString('en-US')} more`, vscode.TreeItemCollapsibleState.None);
+      item.description = `${node.shown.toLocaleString('en-US')} of ${node.total.toLocaleString('en-US')}`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = contextValues.showMore();
+      item.command = { command: CommandId.ShowMoreTasks, title: 'Show more', arguments: [node.connectionId, node.state] };
+      return item;
+    }
+    return new vscode.TreeItem('');
+  }
+}
+
+/** `text "foo" · 2 names · FAILURE` for the view's description. */
+export function describeFilter(filter: TaskFilter): string {
+  const parts: string[] = [];
+  if (filter.text) parts.push(`"${filter.text}"`);
+  if (filter.names?.length) parts.push(filter.names.length === 1 ? filter.names[0].split('.').pop() ?? '' : `${filter.names.length} names`);
+  if (filter.states?.length) parts.push(filter.states.join(','));
+  if (filter.workers?.length) parts.push(filter.workers.length === 1 ? filter.workers[0] : `${filter.workers.length} workers`);
+  return `filter: ${parts.join(' · ')}`;
+}

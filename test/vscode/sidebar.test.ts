@@ -1,0 +1,149 @@
+/**
+ * The sidebar in a real VS Code against the real Redis test cluster: a connection is added, the
+ * trees show the real workers, queues and tasks (read back from the rendered rows), a failed task's
+ * details show its traceback, and a screenshot of the sidebar is saved.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CeleryLensApi } from '../../src/extension';
+import { createBroker } from '../../src/core/broker/createBroker';
+import { encodeTaskMessage } from '../../src/core/celery/taskEncoder';
+import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
+import type { CeleryNode } from '../../src/vscode/views/nodes';
+import { requireCluster } from './support/clusterEnv';
+import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
+
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function labels(provider: vscode.TreeDataProvider<CeleryNode>, node?: CeleryNode): Promise<Array<{ node: CeleryNode; label: string; description: string }>> {
+  const children = (await provider.getChildren(node)) ?? [];
+  return Promise.all(children.map(async (child) => {
+    const item = await provider.getTreeItem(child);
+    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    return { node: child, label, description: typeof item.description === 'string' ? item.description : '' };
+  }));
+}
+
+describe('(vscode) sidebar over a real cluster', function () {
+  this.timeout(90_000);
+  let api: CeleryLensApi;
+  let connectionId: string;
+  const cluster = requireCluster('redis');
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
+    assert.ok(extension);
+    api = await extension.activate();
+  });
+
+  it('adds a connection whose password never reaches settings or state', async () => {
+    const id = await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
+      name: 'Test cluster', brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, readOnly: true,
+    });
+    assert.ok(id, 'addConnection returned no id');
+    connectionId = id;
+    const profile = api.store.get(id);
+    assert.equal(profile?.name, 'Test cluster');
+    assert.equal(profile?.readOnly, true);
+    assert.deepEqual(vscode.workspace.getConfiguration('celeryLens').get('connections'), []);
+  });
+
+  it('shows the real workers, live, in the Workers view', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.celeryLens');
+    const workers = api.views.workers;
+    const rows = await waitFor(async () => {
+      const roots = await labels(workers);
+      const root = roots.find((r) => r.node.connectionId === connectionId);
+      if (!root || !/workers online/.test(root.description)) return undefined;
+      const children = await labels(workers, root.node);
+      return children.length === cluster.workers.length && children.every((c) => !/offline/.test(c.description)) ? children : undefined;
+    }, 30_000, 'both workers online');
+    assert.deepEqual(rows.map((r) => r.label).sort(), [...cluster.workers].sort());
+    for (const row of rows) assert.match(row.description, /prefork ×2 · \d+ running/);
+    if (hasWorkbenchAccess()) {
+      const rendered = await waitFor(async () => {
+        const texts = (await workbenchTexts('.monaco-list-row')) ?? [];
+        return cluster.workers.every((w) => texts.some((t) => t.includes(w))) ? texts : undefined;
+      }, 15_000, 'worker rows rendered in the workbench');
+      assert.ok(rendered.some((t) => t.includes('Test cluster')));
+    }
+  });
+
+  it('shows the queues the workers consume, with depth', async () => {
+    const queues = api.views.queues;
+    const rows = await waitFor(async () => {
+      const root = (await labels(queues)).find((r) => r.node.connectionId === connectionId);
+      const children = root ? await labels(queues, root.node) : [];
+      return children.some((c) => c.label === 'celery') ? children : undefined;
+    }, 20_000, 'the celery queue');
+    const celery = rows.find((r) => r.label === 'celery');
+    assert.match(celery?.description ?? '', /\d+ messages? · 2 consumers/);
+  });
+
+  it('lists a failed task under FAILURE and opens its details with the traceback', async () => {
+    const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
+    await broker.connect();
+    const message = encodeTaskMessage({ name: 'lens_testapp.tasks.fail_nested', args: [21], kwargs: {}, queue: 'celery' });
+    const ok = encodeTaskMessage({ name: 'lens_testapp.tasks.add', args: [1, 2], kwargs: {}, queue: 'celery' });
+    try {
+      await broker.publish(message);
+      await broker.publish(ok);
+    } finally {
+      await broker.close();
+    }
+    const failedId = message.headers.id as string;
+    const tasks = api.views.tasks;
+    const failureRow = await waitFor(async () => {
+      const root = (await labels(tasks)).find((r) => r.node.connectionId === connectionId);
+      if (!root) return undefined;
+      const groups = await labels(tasks, root.node);
+      const failure = groups.find((g) => g.label === 'FAILURE');
+      if (!failure) return undefined;
+      return (await labels(tasks, failure.node)).find((t) => t.node.kind === 'task' && t.node.taskId === failedId);
+    }, 30_000, 'the failed task under FAILURE');
+    assert.equal(failureRow.label, 'lens_testapp.tasks.fail_nested');
+    assert.match(failureRow.description, new RegExp(`^${failedId.slice(0, 8)} · `));
+
+    await vscode.commands.executeCommand('celeryLens.task.openDetails', { connectionId, taskId: failedId });
+    const editor = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'celery-task'), 10_000, 'the details editor');
+    const text = await waitFor(() => {
+      const t = editor.document.getText();
+      return /lens_testapp\/helpers\.py/.test(t) ? t : undefined;
+    }, 15_000, 'the traceback in the details');
+    assert.match(text, /^# lens_testapp\.tasks\.fail_nested/);
+    assert.match(text, /\| State \| FAILURE \|/);
+    assert.match(text, /LensTestError/);
+    assert.match(text, /Complete values, from the result backend/);
+    assert.match(text, /\[\s*21\s*\]/);
+
+    if (hasWorkbenchAccess()) {
+      await vscode.commands.executeCommand('workbench.view.extension.celeryLens');
+      const rendered = await waitFor(async () => {
+        const texts = (await workbenchTexts('.monaco-list-row')) ?? [];
+        return texts.some((t) => t.includes('FAILURE')) ? texts : undefined;
+      }, 10_000, 'the FAILURE row rendered');
+      assert.ok(rendered.length > 0);
+      const file = await screenshot('sidebar');
+      assert.ok(file, 'no screenshot was saved');
+    }
+  });
+
+  it('filters the Tasks view and shows that a filter is active', async () => {
+    await vscode.commands.executeCommand('celeryLens.tasks.filter', { names: ['lens_testapp.tasks.add'] });
+    assert.deepEqual(api.views.tasks.filter, { names: ['lens_testapp.tasks.add'] });
+    const root = (await labels(api.views.tasks)).find((r) => r.node.connectionId === connectionId);
+    assert.ok(root);
+    const groups = await labels(api.views.tasks, root.node);
+    assert.equal(groups.find((g) => g.label === 'FAILURE')?.description, '0');
+    await vscode.commands.executeCommand('celeryLens.tasks.clearFilter');
+    assert.deepEqual(api.views.tasks.filter, {});
+  });
+});
