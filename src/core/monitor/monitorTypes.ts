@@ -12,9 +12,10 @@ import type { Disposable } from '../util/disposable';
  * `retryAt`) are epoch milliseconds.
  *
  * `reconnecting`: the link failed or dropped; retrying with backoff (1 s, 2 s, ... 30 s).
- * `error`: the server refuses us (wrong password, missing vhost, untrusted certificate, bad URL or
- * TLS file). Retries go on with the same backoff (`attempt`/`retryAt` are then set), because an
- * operator may fix the server side; a bad URL never gets better, so it has no retry fields.
+ * `error`: the server refuses us (wrong password, missing vhost, untrusted certificate, unreadable
+ * TLS file). The monitor keeps retrying with the same backoff (`attempt`/`retryAt` are then set),
+ * because an operator may fix the server side. An error without retry fields is final (the adapter
+ * uses it for a URL it cannot parse, which never reaches a monitor).
  */
 export type ConnectionStatus =
   | { kind: 'idle' }

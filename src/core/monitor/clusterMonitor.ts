@@ -1,0 +1,286 @@
+/**
+ * The live model of one cluster: a ClusterState fed by the event stream, periodic inspect calls,
+ * queue polling, live results and a backfill on every (re)connect; the connection lifecycle with
+ * reconnects; and change notifications coalesced per macrotask. The VS Code adapter renders it.
+ *
+ * Logging: every info/warn/error line goes to `onDidLog` (redacted, rate-limited per kind of
+ * problem); `options.logger` only receives the brokers' debug/trace detail, so an adapter that
+ * writes onDidLog into the same logger gets each line once.
+ */
+import type { RedisResultBackend } from '../backend/redisResultBackend';
+import type { Broker } from '../broker/broker';
+import type { RemoteControl } from '../control/remoteControl';
+import { ClusterState } from '../state/index';
+import type { ConnectionUrl } from '../url/connectionUrl';
+import type { BackoffOptions } from '../util/backoff';
+import type { Disposable } from '../util/disposable';
+import { Emitter } from '../util/emitter';
+import { type Logger, silentLogger } from '../util/logger';
+import { ChangeCoalescer } from './changeCoalescer';
+import { ConnectionSupervisor } from './connectionSupervisor';
+import { eventFeed } from './eventFeed';
+import { isConnectionFault, safeReason } from './faults';
+import { HealthRecorder } from './healthRecorder';
+import { MonitorWork } from './monitorWork';
+import { MonitorSession } from './monitorSession';
+import type { ConnectionStatus, MonitoredQueue, MonitoredWorkerInfo, MonitorEvents, MonitorHealth, MonitorSettings } from './monitorTypes';
+import { PeriodicTask } from './periodicTask';
+import { PollingJobs } from './pollingJobs';
+import { type LogEntry, RateLimitedLog } from './rateLimitedLog';
+import { ResultFeed } from './resultFeed';
+import { realTimers, type TimerHandle, type Timers } from './timers';
+import { isWorkerOnline, LivenessTracker } from './workerLiveness';
+import { resolveSettings, type ResolvedSettings } from './monitorSettings';
+
+export interface ClusterMonitorOptions {
+  /** The connection's display name. */
+  name: string;
+  brokerUrl: ConnectionUrl;
+  /** Redis result backend; optional (without it: no results, no backfill of finished tasks). */
+  backendUrl?: ConnectionUrl;
+  /** RabbitMQ management API base URL with credentials (queue listing and peeking). */
+  managementUrl?: string;
+  settings?: MonitorSettings;
+  logger?: Logger;
+  /** Current time, epoch seconds (the state's clock). */
+  now?: () => number;
+  /** Reconnect backoff (default 1 s, ×2, max 30 s, 20 % jitter). */
+  backoff?: BackoffOptions;
+  /** Timer functions (tests). */
+  timers?: Timers;
+}
+
+/** How often worker liveness is re-checked, ms. */
+export const LIVENESS_CHECK_MS = 1000;
+
+export class ClusterMonitor implements MonitorEvents, Disposable {
+  readonly name: string;
+  readonly state: ClusterState;
+  private readonly settings: ResolvedSettings;
+  private readonly timers: Timers;
+  private readonly statusEmitter = new Emitter<ConnectionStatus>();
+  private readonly changeEmitter = new Emitter<void>();
+  private readonly logEmitter = new Emitter<LogEntry>();
+  private readonly coalescer: ChangeCoalescer;
+  private readonly log: RateLimitedLog;
+  private readonly recorder: HealthRecorder;
+  private readonly supervisor: ConnectionSupervisor<MonitorSession>;
+  private readonly liveness = new LivenessTracker();
+  private readonly info = new Map<string, MonitoredWorkerInfo>();
+  private readonly jobs = new WeakMap<MonitorSession, PollingJobs>();
+  private readonly brokerLogger: Logger;
+  private readonly work: MonitorWork;
+  private livenessTimer: TimerHandle | undefined;
+  private active = true;
+  private everConnected = false;
+
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  readonly onDidChange = (listener: () => void): Disposable => this.changeEmitter.event(listener);
+  readonly onDidLog = this.logEmitter.event;
+
+  constructor(private readonly options: ClusterMonitorOptions) {
+    this.name = options.name;
+    this.settings = resolveSettings(options.settings);
+    this.timers = options.timers ?? realTimers;
+    this.state = new ClusterState({ now: options.now, maxTasks: this.settings.maxTasks });
+    this.coalescer = new ChangeCoalescer(() => this.changeEmitter.fire(), this.timers);
+    this.log = new RateLimitedLog((entry) => this.logEmitter.fire(entry), { timers: this.timers });
+    this.recorder = new HealthRecorder(this.log);
+    this.work = new MonitorWork({
+      state: this.state,
+      settings: this.settings,
+      recorder: this.recorder,
+      info: this.info,
+      hasManagement: options.managementUrl !== undefined,
+      changed: () => this.changed(),
+      describe: (err) => this.describe(err),
+    });
+    const detail = options.logger ?? silentLogger;
+    this.brokerLogger = {
+      trace: (m) => detail.trace(m),
+      debug: (m) => detail.debug(m),
+      info: (m) => this.log.report('broker messages', 'info', this.describe(m)),
+      warn: (m) => this.log.report('broker warnings', 'warn', this.describe(m)),
+      error: (m) => this.log.report('broker errors', 'error', this.describe(m)),
+    };
+    this.supervisor = new ConnectionSupervisor<MonitorSession>({
+      open: (isCurrent) => this.openSession(isCurrent),
+      activate: (session) => this.activate(session),
+      close: (session) => session.close(),
+      describe: (err) => this.describe(err),
+    }, { backoff: options.backoff, timers: this.timers });
+    this.supervisor.onDidChangeStatus((status) => this.statusEmitter.fire(status));
+  }
+
+  get status(): ConnectionStatus {
+    return this.supervisor.status;
+  }
+
+  /** Queues as last polled, with the depth before that for a trend. */
+  get queues(): MonitoredQueue[] {
+    return this.work.queues;
+  }
+
+  get health(): MonitorHealth {
+    return this.recorder.health;
+  }
+
+  /** Per-worker extras (conf, scheduled, last reply), for tooltips. */
+  get workerInfo(): ReadonlyMap<string, MonitoredWorkerInfo> {
+    return this.info;
+  }
+
+  /** The connected session's broker (undefined unless connected); it changes after a reconnect. */
+  get broker(): Broker | undefined {
+    return this.supervisor.session?.broker;
+  }
+
+  get control(): RemoteControl | undefined {
+    return this.supervisor.session?.control;
+  }
+
+  /** The connected result backend, if one is configured and reachable. */
+  get backend(): RedisResultBackend | undefined {
+    return this.supervisor.session?.backend;
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** Online by Celery's heartbeat rule (or, for a worker without events, by answering inspect). */
+  isWorkerOnline(hostname: string): boolean {
+    const worker = this.state.workers.get(hostname);
+    return worker !== undefined && isWorkerOnline(worker, this.info.get(hostname), this.state.now(), this.replyWindowS());
+  }
+
+  /** Connect and keep connected until stop(). Resolves after the first attempt settled; never rejects. */
+  start(): Promise<void> {
+    if (this.supervisor.isRunning) return this.supervisor.start();
+    this.recorder.reset();
+    this.liveness.reset();
+    this.scheduleLiveness();
+    return this.supervisor.start();
+  }
+
+  /** Stop: timers cleared, subscriptions and connections closed, status idle. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.livenessTimer !== undefined) this.timers.clearTimeout(this.livenessTimer);
+    this.livenessTimer = undefined;
+    await this.supervisor.stop();
+    this.coalescer.flush();
+    this.log.flush();
+  }
+
+  /** Pause (false) or resume (true) inspect and queue polling; events and results keep flowing. */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    const session = this.supervisor.session;
+    if (session) this.jobs.get(session)?.setActive(active);
+    if (active && session) void this.refresh();
+  }
+
+  /** Inspect and poll queues now (or, while waiting to reconnect, retry now). Never rejects. */
+  async refresh(): Promise<void> {
+    const session = this.supervisor.session;
+    if (!session) {
+      await this.supervisor.retryNow();
+      return;
+    }
+    await this.jobs.get(session)?.runNow();
+  }
+
+  dispose(): void {
+    void this.stop().finally(() => {
+      this.coalescer.dispose();
+      this.statusEmitter.dispose();
+      this.changeEmitter.dispose();
+      this.logEmitter.dispose();
+    });
+  }
+
+  private changed = (): void => this.coalescer.mark();
+
+  private describe(err: unknown): string {
+    return safeReason(err, [this.options.brokerUrl, this.options.backendUrl]);
+  }
+
+  private replyWindowS(): number {
+    return (2 * this.settings.inspectIntervalMs + this.settings.controlTimeoutMs) / 1000;
+  }
+
+  private scheduleLiveness(): void {
+    this.livenessTimer = this.timers.setTimeout(() => {
+      this.livenessTimer = undefined;
+      try {
+        if (this.liveness.check(this.state, this.info, this.state.now(), this.replyWindowS())) this.changed();
+      } catch {
+        // A liveness check reads plain records; never let it kill the timer chain.
+      }
+      if (this.supervisor.isRunning) this.scheduleLiveness();
+    }, LIVENESS_CHECK_MS);
+  }
+
+  private async openSession(isCurrent: () => boolean): Promise<MonitorSession> {
+    const session = await MonitorSession.open({
+      brokerUrl: this.options.brokerUrl,
+      backendUrl: this.options.backendUrl,
+      managementUrl: this.options.managementUrl,
+      connectTimeoutMs: this.settings.connectTimeoutMs,
+      controlTimeoutMs: this.settings.controlTimeoutMs,
+      logger: this.brokerLogger,
+    }, {
+      onEventMessage: eventFeed(this.state, this.recorder, this.changed),
+      resultFeed: (backend) => new ResultFeed(backend, this.state, this.recorder, this.changed),
+      onLost: (s, reason) => this.supervisor.fail(s, new Error(`connection lost: ${reason}`)),
+      onBackendProblem: (problem) => this.setBackendProblem(problem),
+      describe: (err) => this.describe(err),
+    });
+    try {
+      if (isCurrent()) await this.work.inspect(session);
+      if (isCurrent()) await this.work.pollQueues(session);
+      if (isCurrent()) await this.work.backfill(session);
+      if (session.lostReason !== undefined) throw new Error(`connection lost: ${session.lostReason}`);
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+    this.changed();
+    return session;
+  }
+
+  private activate(session: MonitorSession): void {
+    if (this.everConnected) this.recorder.health.reconnects++;
+    this.everConnected = true;
+    const jobs = new PollingJobs(
+      new PeriodicTask(() => this.guard(session, 'inspect', () => this.work.inspect(session)), this.settings.inspectIntervalMs, this.timers),
+      new PeriodicTask(() => this.guard(session, 'queues', () => this.work.pollQueues(session)), this.settings.queuePollIntervalMs, this.timers),
+      new PeriodicTask(() => this.guard(session, 'health check', () => this.work.probe(session)), this.settings.healthCheckIntervalMs, this.timers),
+    );
+    session.disposables.push(jobs);
+    this.jobs.set(session, jobs);
+    jobs.start(this.active);
+    // The link may have dropped between the backfill and now; the session would not hear of it again.
+    if (session.lostReason !== undefined) this.supervisor.fail(session, new Error(`connection lost: ${session.lostReason}`));
+  }
+
+  /** Run a periodic job: a connection fault reconnects, anything else is recorded. */
+  private async guard(session: MonitorSession, what: string, job: () => Promise<void>): Promise<void> {
+    try {
+      await job();
+    } catch (err) {
+      if (isConnectionFault(err)) this.supervisor.fail(session, err);
+      else this.recorder.problem(what, this.describe(err));
+    }
+  }
+
+  private setBackendProblem(problem: string | undefined): void {
+    const before = this.recorder.health.backendProblem;
+    if (problem === undefined) delete this.recorder.health.backendProblem;
+    else this.recorder.health.backendProblem = problem;
+    if (problem !== undefined && problem !== before) this.recorder.problem('result backend', problem);
+    if (problem === undefined && before !== undefined) this.log.report('result backend', 'info', 'result backend connected');
+    if (problem !== before) this.changed();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Counting and logging what goes wrong while monitoring: undecodable events and messages, failed
+ * calls. Counts and the recent problems live in {@link MonitorHealth}; log lines go through a
+ * {@link RateLimitedLog} so 1 000 bad events a second make a handful of lines, not 1 000.
+ */
+import type { Undecodable } from '../celery/rawMessage';
+import { snapshotErrorOf } from '../state/index';
+import type { SnapshotError } from '../state/snapshotTypes';
+import type { MonitorHealth } from './monitorTypes';
+import type { LogLevel, RateLimitedLog } from './rateLimitedLog';
+
+/** Recent problems kept for the connection's tooltip. */
+export const RECENT_ERRORS_KEPT = 50;
+
+export function emptyHealth(): MonitorHealth {
+  return { undecodableEvents: 0, undecodableOther: 0, recentErrors: [], events: 0, resultsReceived: 0, foreignResultsIgnored: 0, reconnects: 0 };
+}
+
+function describeUndecodable(u: Undecodable): string {
+  const task = u.taskId ? ` (task ${u.taskName ?? '?'} ${u.taskId})` : '';
+  return `undecodable ${u.source} from ${u.where}${task}: ${u.reason}`;
+}
+
+export class HealthRecorder {
+  health: MonitorHealth = emptyHealth();
+
+  constructor(private readonly log: RateLimitedLog) {}
+
+  /** Start counting afresh (a new start()). */
+  reset(): void {
+    this.health = emptyHealth();
+  }
+
+  undecodable(u: Undecodable): void {
+    if (u.source === 'event') this.health.undecodableEvents++;
+    else this.health.undecodableOther++;
+    this.remember(snapshotErrorOf(u));
+    this.log.report(u.source === 'event' ? 'undecodable events' : 'undecodable messages', 'warn', describeUndecodable(u));
+  }
+
+  /** A failed call or another problem; `message` must already be safe to show. */
+  problem(source: string, message: string, level: LogLevel = 'warn'): void {
+    this.remember({ kind: 'error', source, message });
+    this.log.report(`problems with ${source}`, level, `${source}: ${message}`);
+  }
+
+  private remember(error: SnapshotError): void {
+    const recent = this.health.recentErrors;
+    recent.push(error);
+    if (recent.length > RECENT_ERRORS_KEPT) recent.splice(0, recent.length - RECENT_ERRORS_KEPT);
+  }
+}

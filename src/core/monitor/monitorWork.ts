@@ -1,0 +1,107 @@
+/**
+ * What a monitor does with a connected session: the inspect round, the queue poll, the health
+ * probe and the backfill on connect. Connection faults propagate (the caller reconnects);
+ * anything else is recorded in the health and the log.
+ */
+import type { ClusterState } from '../state/index';
+import { backfillQueued, backfillResults, backfillUnacked } from './backfill';
+import { isConnectionFault } from './faults';
+import type { HealthRecorder } from './healthRecorder';
+import { runInspectRound } from './inspectRound';
+import type { MonitorSession } from './monitorSession';
+import type { ResolvedSettings } from './monitorSettings';
+import type { MonitoredQueue, MonitoredWorkerInfo } from './monitorTypes';
+import { pollQueues } from './queuePoll';
+
+export interface MonitorWorkContext {
+  state: ClusterState;
+  settings: ResolvedSettings;
+  recorder: HealthRecorder;
+  /** Per-worker extras, filled by the inspect round. */
+  info: Map<string, MonitoredWorkerInfo>;
+  /** Whether a management URL was given (AMQP queues can only be peeked through it). */
+  hasManagement: boolean;
+  changed(): void;
+  describe(err: unknown): string;
+}
+
+export class MonitorWork {
+  /** Queues as last polled. */
+  queues: MonitoredQueue[] = [];
+  /** The last `active_queues` replies, for queue discovery. */
+  private activeQueues: Record<string, unknown> = {};
+
+  constructor(private readonly ctx: MonitorWorkContext) {}
+
+  private get state(): ClusterState {
+    return this.ctx.state;
+  }
+
+  private get settings(): ResolvedSettings {
+    return this.ctx.settings;
+  }
+
+  private get recorder(): HealthRecorder {
+    return this.ctx.recorder;
+  }
+
+  private changed(): void {
+    this.ctx.changed();
+  }
+
+  private describe(err: unknown): string {
+    return this.ctx.describe(err);
+  }
+
+  async inspect(session: MonitorSession): Promise<void> {
+    const backend = session.backendMissing && (await session.connectBackend()) ? session.backend : undefined;
+    if (backend) await this.runBackendStep(() => backfillResults(backend, this.state, this.settings.backfillLimit, this.recorder));
+    const round = await runInspectRound(session.control, this.state, this.ctx.info, this.recorder, {
+      timeoutMs: this.settings.controlTimeoutMs,
+      describe: (err) => this.describe(err),
+    });
+    this.activeQueues = round.activeQueues;
+    this.recorder.health.lastInspectAt = this.state.now();
+    this.changed();
+  }
+
+  async pollQueues(session: MonitorSession): Promise<void> {
+    this.queues = await pollQueues(session.broker, this.activeQueues, this.queues, this.state.now());
+    this.recorder.health.lastQueuePollAt = this.state.now();
+    this.changed();
+  }
+
+  /** While polling is paused: one cheap call, so a dead link is still noticed. */
+  async probe(session: MonitorSession): Promise<void> {
+    const name = this.queues[0]?.name ?? 'celery';
+    await session.broker.queueInfo([name]);
+  }
+
+  async backfill(session: MonitorSession): Promise<void> {
+    const backend = session.backend;
+    if (backend) await this.runBackendStep(() => backfillResults(backend, this.state, this.settings.backfillLimit, this.recorder));
+    const peekable = session.broker.kind === 'redis' || (this.settings.peekAmqpOnBackfill && this.ctx.hasManagement);
+    if (peekable) await this.runStep('queued messages', () => backfillQueued(session.broker, this.queues, this.settings.queuedBackfillPerQueue, this.state, this.recorder));
+    await this.runStep('unacked messages', () => backfillUnacked(session.broker, this.state, this.recorder));
+    this.changed();
+  }
+
+  /** A broker step of the backfill: a connection fault fails the attempt, anything else is recorded. */
+  private async runStep(what: string, step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      if (isConnectionFault(err)) throw err;
+      this.recorder.problem(what, this.describe(err));
+    }
+  }
+
+  /** A backend step never fails the broker connection. */
+  private async runBackendStep(step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      this.recorder.problem('result backend', this.describe(err));
+    }
+  }
+}
