@@ -103,7 +103,10 @@ rc=$?
 harness_pid=
 
 if [ -s "$state/result.json" ]; then
+  cp "$state/result.json" "$artifacts/logs/result.json"
   read -r passed failed skipped < <(node -e 'const r = require(process.argv[1]); console.log(r.passed, r.failed, r.skipped)' "$state/result.json")
+  # The browser relays the tests' output and could drop lines: the failures, from the file, for sure.
+  node -e 'for (const f of require(process.argv[1]).failures) console.log(`failed: ${f.title}\n  ${f.error.split("\n")[0]}`)' "$state/result.json"
 else
   echo "vscode tier: the tests reported no result (harness exit $rc): see $artifacts/logs" >&2
   passed=0 failed=0 skipped=0
