@@ -4,6 +4,7 @@
  * anything else is recorded in the health and the log.
  */
 import type { ClusterState } from '../state/index';
+import { Backoff } from '../util/backoff';
 import { backfillQueued, backfillResults, backfillUnacked } from './backfill';
 import { isConnectionFault } from './faults';
 import type { HealthRecorder } from './healthRecorder';
@@ -30,6 +31,9 @@ export class MonitorWork {
   queues: MonitoredQueue[] = [];
   /** The last `active_queues` replies, for queue discovery. */
   private activeQueues: Record<string, unknown> = {};
+  private readonly backendBackoff = new Backoff();
+  private backendRetry: Promise<void> | undefined;
+  private nextBackendRetryAt = 0;
 
   constructor(private readonly ctx: MonitorWorkContext) {}
 
@@ -54,8 +58,7 @@ export class MonitorWork {
   }
 
   async inspect(session: MonitorSession): Promise<void> {
-    const backend = session.backendMissing && (await session.connectBackend()) ? session.backend : undefined;
-    if (backend) await this.runBackendStep(() => backfillResults(backend, this.state, this.settings.backfillLimit, this.recorder));
+    this.retryBackend(session);
     const round = await runInspectRound(session.control, this.state, this.ctx.info, this.recorder, {
       timeoutMs: this.settings.controlTimeoutMs,
       describe: (err) => this.describe(err),
@@ -84,6 +87,27 @@ export class MonitorWork {
     if (peekable) await this.runStep('queued messages', () => backfillQueued(session.broker, this.queues, this.settings.queuedBackfillPerQueue, this.state, this.recorder));
     await this.runStep('unacked messages', () => backfillUnacked(session.broker, this.state, this.recorder));
     this.changed();
+  }
+
+  /**
+   * A configured backend that failed is retried in the background (with its own backoff, so a
+   * backend host that does not answer never delays the inspect round); once it connects, the
+   * stored results are backfilled.
+   */
+  private retryBackend(session: MonitorSession): void {
+    if (!session.backendMissing || this.backendRetry || Date.now() < this.nextBackendRetryAt) return;
+    this.backendRetry = (async () => {
+      if (await session.connectBackend()) {
+        this.backendBackoff.reset();
+        const backend = session.backend;
+        if (backend) await this.runBackendStep(() => backfillResults(backend, this.state, this.settings.backfillLimit, this.recorder));
+        this.changed();
+      } else {
+        this.nextBackendRetryAt = Date.now() + this.backendBackoff.next();
+      }
+    })().catch(() => undefined).finally(() => {
+      this.backendRetry = undefined;
+    });
   }
 
   /** A broker step of the backfill: a connection fault fails the attempt, anything else is recorded. */

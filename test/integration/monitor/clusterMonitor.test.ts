@@ -105,6 +105,15 @@ for (const kind of ['redis', 'amqp'] as const) {
       await waitForTask(monitor, id, (t) => t.state === 'SUCCESS', 'a task after the bad event');
     });
 
+    it('a flood of 300 bad events is counted in full but logged in a few lines', async () => {
+      const before = monitor.health.undecodableEvents;
+      await Promise.all(Array.from({ length: 300 }, (_, i) => raw.publishEvent('worker.heartbeat', `not json ${i}`)));
+      await waitFor(() => monitor.health.undecodableEvents >= before + 300, 15_000, '300 bad events counted');
+      const lines = live.logs.filter((l) => /undecodable event/.test(l.message));
+      assert.ok(lines.length <= 10, `${lines.length} log lines for ${monitor.health.undecodableEvents} bad events`);
+      assert.ok(monitor.health.recentErrors.length <= 50, 'recent problems are bounded');
+    });
+
     it('ignores live results of keys that are not in our backend DB, merges ones that are', async () => {
       const pub = redisFor(cluster.backendUrl);
       const foreignId = randomUUID();

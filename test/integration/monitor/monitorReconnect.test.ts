@@ -8,7 +8,7 @@ import { encodeTaskMessage } from '../../../src/core/celery/taskEncoder';
 import type { ConnectionStatus } from '../../../src/core/monitor/monitorTypes';
 import { freePort } from '../support/net';
 import { startLogged, stopProcess, type ManagedProcess } from '../support/processes';
-import { sleep, testRunDir, waitFor } from '../support';
+import { getCluster, sleep, testRunDir, waitFor } from '../support';
 import { monitorFor, stopAllMonitors } from './monitorSupport';
 
 /** A throwaway redis-server (no persistence) that this test may kill and restart. */
@@ -48,7 +48,7 @@ async function publishHeartbeat(client: Redis, hostname: string): Promise<void> 
   await client.publish('/0.celeryev/worker.heartbeat', envelope);
 }
 
-describe('(integration) ClusterMonitor reconnects after a Redis restart', function () {
+describe('(integration) ClusterMonitor reconnects after a Redis restart, and to a late result backend', function () {
   this.timeout(90_000);
   let server: ManagedProcess | undefined;
   let port: number;
@@ -110,5 +110,29 @@ describe('(integration) ClusterMonitor reconnects after a Redis restart', functi
     assert.ok(monitor.isWorkerOnline('ghost@reconnect'));
     await monitor.stop();
     assert.deepEqual(monitor.status, { kind: 'idle' });
+  });
+
+  it('a result backend that comes up later is connected in the background and backfilled', async () => {
+    const cluster = getCluster('redis');
+    const backendPort = await freePort();
+    const { monitor } = monitorFor({ brokerUrl: cluster.brokerUrl, backendUrl: `redis://127.0.0.1:${backendPort}/0` });
+    await monitor.start();
+    assert.equal(monitor.status.kind, 'connected');
+    assert.match(monitor.health.backendProblem ?? '', /ECONNREFUSED/);
+    const backendDir = path.join(testRunDir(), `redis-backend-${backendPort}`);
+    fs.mkdirSync(backendDir, { recursive: true });
+    const backendServer = await startRedis(backendPort, backendDir);
+    try {
+      const id = randomUUID();
+      const writer = new Redis({ port: backendPort, maxRetriesPerRequest: 1 });
+      await writer.set(`celery-task-meta-${id}`, JSON.stringify({ status: 'SUCCESS', result: 'late', traceback: null, children: [], task_id: id, date_done: null }));
+      writer.disconnect();
+      await waitFor(() => monitor.backend !== undefined, 20_000, 'the backend connected');
+      assert.equal(monitor.health.backendProblem, undefined);
+      await waitFor(() => monitor.state.tasks.get(id)?.result === 'late', 10_000, 'stored results backfilled');
+      await monitor.stop();
+    } finally {
+      await stopProcess(backendServer, 2000);
+    }
   });
 });
