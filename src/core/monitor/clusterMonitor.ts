@@ -238,9 +238,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       describe: (err) => this.describe(err),
     });
     try {
-      if (isCurrent()) await this.work.inspect(session);
-      if (isCurrent()) await this.work.pollQueues(session);
-      if (isCurrent()) await this.work.backfill(session);
+      await this.work.initialSync(session, isCurrent);
       if (session.lostReason !== undefined) throw new Error(`connection lost: ${session.lostReason}`);
     } catch (err) {
       await session.close();

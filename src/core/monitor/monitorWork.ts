@@ -57,6 +57,16 @@ export class MonitorWork {
     return this.ctx.describe(err);
   }
 
+  /**
+   * On (re)connect, before the status says connected: inspect, read queues, backfill. Rejects
+   * only on a connection fault (the attempt then fails and is retried); `isCurrent()` false stops early.
+   */
+  async initialSync(session: MonitorSession, isCurrent: () => boolean): Promise<void> {
+    if (isCurrent()) await this.runStep('inspect', () => this.inspect(session));
+    if (isCurrent()) await this.runStep('queues', () => this.pollQueues(session));
+    if (isCurrent()) await this.backfill(session);
+  }
+
   async inspect(session: MonitorSession): Promise<void> {
     this.retryBackend(session);
     const round = await runInspectRound(session.control, this.state, this.ctx.info, this.recorder, {
