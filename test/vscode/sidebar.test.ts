@@ -146,4 +146,22 @@ describe('(vscode) sidebar over a real cluster', function () {
     await vscode.commands.executeCommand('celeryLens.tasks.clearFilter');
     assert.deepEqual(api.views.tasks.filter, {});
   });
+
+  it('shows a refused broker on its connection root, without the password, and the other cluster keeps working', async () => {
+    const refused = await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
+      name: 'Nobody home', brokerUrl: 'redis://:hunter2-secret@127.0.0.1:1/0', readOnly: true,
+    });
+    assert.ok(refused);
+    assert.equal(api.store.get(refused)?.brokerUrl, 'redis://127.0.0.1:1/0', 'the stored URL has no password');
+    const root = await waitFor(async () => {
+      const row = (await labels(api.views.workers)).find((r) => r.node.connectionId === refused);
+      return row && /^(reconnecting|error)/.test(row.description) ? row : undefined;
+    }, 20_000, 'the refused connection to show its state');
+    assert.doesNotMatch(root.description, /hunter2/);
+    // The working cluster is unaffected.
+    const ours = (await labels(api.views.workers)).find((r) => r.node.connectionId === connectionId);
+    assert.match(ours?.description ?? '', /workers online/);
+    await vscode.commands.executeCommand('celeryLens.disconnect', refused);
+    assert.equal(api.manager.status(refused).kind, 'idle');
+  });
 });

@@ -60,6 +60,8 @@ export abstract class CeleryTreeProvider implements vscode.TreeDataProvider<Cele
         const h = monitor.health;
         lines.push(`events received: ${h.events.toLocaleString('en-US')}`);
         if (h.undecodableEvents || h.undecodableOther) lines.push(`undecodable: ${h.undecodableEvents} events, ${h.undecodableOther} other messages (see the log)`);
+        if (h.backendProblem) lines.push(`result backend: ${h.backendProblem}`);
+        if (h.reconnects) lines.push(`reconnects: ${h.reconnects}`);
       }
       item.tooltip = new vscode.MarkdownString(lines.join('  \n'));
     }
