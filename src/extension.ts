@@ -12,6 +12,7 @@ import { registerCommands } from './vscode/commands/registerCommands';
 import { StatusBar } from './vscode/statusBar';
 import { TaskDetailsProvider } from './vscode/taskDetails/taskDetailsProvider';
 import { TASK_DETAILS_SCHEME } from './vscode/taskDetails/taskDetailsUri';
+import { AuditLog } from './vscode/actions/auditLog';
 
 /** What activate() returns: used by the extension's own tests, and by other extensions if they wish. */
 export interface CeleryLensApi {
@@ -19,6 +20,8 @@ export interface CeleryLensApi {
   store: ProfileStore;
   views: CeleryViews;
   details: TaskDetailsProvider;
+  /** The audit log of write actions. */
+  audit: AuditLog;
 }
 
 export function activate(context: vscode.ExtensionContext): CeleryLensApi {
@@ -29,17 +32,18 @@ export function activate(context: vscode.ExtensionContext): CeleryLensApi {
   const views = createCeleryViews(manager);
   const details = new TaskDetailsProvider(manager);
   const statusBar = new StatusBar(manager);
+  const audit = new AuditLog(vscode.Uri.joinPath(context.globalStorageUri, 'audit.jsonl'), logger);
   const updateHasConnections = () => void setContext(ContextKey.HasConnections, manager.profiles().length > 0);
   context.subscriptions.push(
     log, store, manager, views, details, statusBar,
     manager.onDidChange(updateHasConnections),
     vscode.workspace.registerTextDocumentContentProvider(TASK_DETAILS_SCHEME, details),
     vscode.languages.registerDocumentLinkProvider({ scheme: TASK_DETAILS_SCHEME }, details),
-    ...registerCommands({ store, manager, tasks: views.tasks, details, log, logger }),
+    ...registerCommands({ store, manager, tasks: views.tasks, details, log, logger, audit, workspaceState: context.workspaceState }),
   );
   updateHasConnections();
   void store.loadEnvProfiles();
-  return { manager, store, views, details };
+  return { manager, store, views, details, audit };
 }
 
 export function deactivate(): void {}

@@ -4,7 +4,7 @@
  */
 
 /** Destructive action kinds; each has its own `celeryLens.confirm.<kind>` setting. */
-export const CONFIRM_KINDS = ['purge', 'terminate', 'shutdown', 'revoke', 'poolRestart', 'cancelConsumer'] as const;
+export const CONFIRM_KINDS = ['purge', 'terminate', 'shutdown', 'poolRestart', 'cancelConsumer'] as const;
 export type ConfirmKind = (typeof CONFIRM_KINDS)[number];
 
 /** A modal's text: the question, a detail line, and the label of the button that goes ahead. */
@@ -40,15 +40,6 @@ export function terminateConfirmation(p: { connection: string; taskId: string; n
     message: `Terminate task ${task} with ${p.signal}?`,
     detail: `The task is revoked on every worker of "${p.connection}" and the pool process running it${p.worker ? ` on ${p.worker}` : ''} receives ${p.signal}: its work stops mid-way and it ends REVOKED.`,
     button: `Terminate (${p.signal})`,
-  };
-}
-
-export function revokeConfirmation(p: { connection: string; taskIds: string[] }): ConfirmationText {
-  const what = p.taskIds.length === 1 ? `task ${p.taskIds[0]}` : `${p.taskIds.length} tasks`;
-  return {
-    message: `Revoke ${what}?`,
-    detail: `Workers of "${p.connection}" will not run it when it arrives (a running task keeps running).`,
-    button: 'Revoke',
   };
 }
 

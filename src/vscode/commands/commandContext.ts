@@ -4,6 +4,7 @@ import type { ConnectionManager } from '../connections/connectionManager';
 import type { ProfileStore } from '../connections/profileStore';
 import type { TasksTreeProvider } from '../views/tasksTree';
 import type { TaskDetailsProvider } from '../taskDetails/taskDetailsProvider';
+import type { AuditLog } from '../actions/auditLog';
 
 /** What command implementations receive: the object graph built in activate(). */
 export interface CommandContext {
@@ -13,6 +14,10 @@ export interface CommandContext {
   details: TaskDetailsProvider;
   log: vscode.LogOutputChannel;
   logger: Logger;
+  /** Where write actions are recorded. */
+  audit: AuditLog;
+  /** Per-workspace memory (e.g. the last arguments sent to each task). */
+  workspaceState: vscode.Memento;
 }
 
 /** A tree node or a plain id: commands accept both, so they work from menus, the palette and tests. */

@@ -19,6 +19,34 @@ export const CommandId = {
   OpenTaskDetails: 'celeryLens.task.openDetails',
   ShowLog: 'celeryLens.showLog',
   Focus: 'celeryLens.focus',
+  // Safety (src/vscode/actions/safetyCommands.ts)
+  UnlockConnection: 'celeryLens.unlockConnection',
+  MakeReadOnly: 'celeryLens.makeReadOnly',
+  OpenAuditLog: 'celeryLens.openAuditLog',
+  // Tasks (src/vscode/actions/taskActions.ts, sendTask.ts)
+  RevokeTask: 'celeryLens.task.revoke',
+  TerminateTask: 'celeryLens.task.terminate',
+  RetryTask: 'celeryLens.task.retry',
+  CopyTaskId: 'celeryLens.task.copyId',
+  CopyCeleryCall: 'celeryLens.task.copyCeleryCall',
+  OpenTaskResult: 'celeryLens.task.openResult',
+  SendTask: 'celeryLens.sendTask',
+  SetRateLimit: 'celeryLens.taskType.rateLimit',
+  SetTimeLimit: 'celeryLens.taskType.timeLimit',
+  // Workers (src/vscode/actions/workerActions.ts)
+  ShutdownWorker: 'celeryLens.worker.shutdown',
+  RestartWorkerPool: 'celeryLens.worker.poolRestart',
+  GrowWorkerPool: 'celeryLens.worker.poolGrow',
+  ShrinkWorkerPool: 'celeryLens.worker.poolShrink',
+  AutoscaleWorker: 'celeryLens.worker.autoscale',
+  AddConsumer: 'celeryLens.worker.addConsumer',
+  CancelConsumer: 'celeryLens.worker.cancelConsumer',
+  EnableEvents: 'celeryLens.worker.enableEvents',
+  DisableEvents: 'celeryLens.worker.disableEvents',
+  // Queues (src/vscode/actions/queueActions.ts)
+  PurgeQueue: 'celeryLens.queue.purge',
+  PauseQueue: 'celeryLens.queue.pause',
+  ResumeQueue: 'celeryLens.queue.resume',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

@@ -5,6 +5,11 @@ import type { CommandContext } from './commandContext';
 import { CommandId, type CommandIdValue } from './commandIds';
 import { addConnection, connect, connectLocalhost, disconnect, editConnection, removeConnection } from './connectionCommands';
 import { filterTasks } from './filterTasks';
+import { makeReadOnly, openAuditLog, unlockConnection } from '../actions/safetyCommands';
+import { copyCeleryCall, copyTaskId, openTaskResult, retryTask, revokeTask, terminateTask } from '../actions/taskActions';
+import { sendTask, setRateLimit, setTimeLimit } from '../actions/sendTask';
+import { workerAction } from '../actions/workerActions';
+import { pauseQueue, purgeQueue, resumeQueue } from '../actions/queueActions';
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
 
@@ -34,6 +39,30 @@ const HANDLERS: Record<CommandIdValue, Handler> = {
   },
   [CommandId.ShowLog]: (ctx) => ctx.log.show(true),
   [CommandId.Focus]: () => vscode.commands.executeCommand('workbench.view.extension.celeryLens'),
+  [CommandId.UnlockConnection]: unlockConnection,
+  [CommandId.MakeReadOnly]: makeReadOnly,
+  [CommandId.OpenAuditLog]: openAuditLog,
+  [CommandId.RevokeTask]: revokeTask,
+  [CommandId.TerminateTask]: terminateTask,
+  [CommandId.RetryTask]: retryTask,
+  [CommandId.CopyTaskId]: copyTaskId,
+  [CommandId.CopyCeleryCall]: copyCeleryCall,
+  [CommandId.OpenTaskResult]: openTaskResult,
+  [CommandId.SendTask]: sendTask,
+  [CommandId.SetRateLimit]: setRateLimit,
+  [CommandId.SetTimeLimit]: setTimeLimit,
+  [CommandId.ShutdownWorker]: workerAction('shutdown'),
+  [CommandId.RestartWorkerPool]: workerAction('poolRestart'),
+  [CommandId.GrowWorkerPool]: workerAction('poolGrow'),
+  [CommandId.ShrinkWorkerPool]: workerAction('poolShrink'),
+  [CommandId.AutoscaleWorker]: workerAction('autoscale'),
+  [CommandId.AddConsumer]: workerAction('addConsumer'),
+  [CommandId.CancelConsumer]: workerAction('cancelConsumer'),
+  [CommandId.EnableEvents]: workerAction('enableEvents'),
+  [CommandId.DisableEvents]: workerAction('disableEvents'),
+  [CommandId.PurgeQueue]: purgeQueue,
+  [CommandId.PauseQueue]: pauseQueue,
+  [CommandId.ResumeQueue]: resumeQueue,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -141,7 +141,8 @@ export class ConnectionManager implements vscode.Disposable {
         if (this.viewsVisible) void this.connect(profile.id);
         continue;
       }
-      const changed = JSON.stringify(entry.profile) !== JSON.stringify(profile);
+      // Locking or unlocking only changes what the views offer: the connection stays up.
+      const changed = JSON.stringify({ ...entry.profile, readOnly: 0 }) !== JSON.stringify({ ...profile, readOnly: 0 });
       entry.profile = profile;
       if (changed && (entry.monitor || entry.configError)) {
         entry.configError = undefined;

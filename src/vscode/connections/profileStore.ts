@@ -13,6 +13,8 @@ import { settingsConnections, CONFIG_SECTION } from '../config';
 import { SECRET_FIELDS, type ConnectionProfile, type SecretField } from './connectionProfile';
 
 const USER_PROFILES_KEY = 'celeryLens.userConnections';
+/** Read-only choices for connections from settings or `.env`, which Celery Lens does not rewrite. */
+const READ_ONLY_OVERRIDES_KEY = 'celeryLens.readOnlyOverrides';
 
 /** What a user enters for a new or edited connection (URLs may hold passwords here). */
 export interface ProfileInput {
@@ -98,7 +100,10 @@ export class ProfileStore implements vscode.Disposable {
 
   /** Every profile, user ones first. */
   all(): ConnectionProfile[] {
-    return [...this.userProfiles(), ...this.workspaceProfiles(), ...this.envProfiles];
+    const overrides = this.state.get<Record<string, boolean>>(READ_ONLY_OVERRIDES_KEY, {});
+    const others = [...this.workspaceProfiles(), ...this.envProfiles]
+      .map((p) => (typeof overrides[p.id] === 'boolean' ? { ...p, readOnly: overrides[p.id] } : p));
+    return [...this.userProfiles(), ...others];
   }
 
   get(id: string): ConnectionProfile | undefined {
@@ -144,9 +149,14 @@ export class ProfileStore implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Lock or unlock a connection; for settings and `.env` ones the choice is kept beside them. */
   async setReadOnly(id: string, readOnly: boolean): Promise<void> {
-    const profiles = this.userProfiles().map((p) => (p.id === id ? { ...p, readOnly } : p));
-    await this.state.update(USER_PROFILES_KEY, profiles);
+    if (this.userProfiles().some((p) => p.id === id)) {
+      await this.state.update(USER_PROFILES_KEY, this.userProfiles().map((p) => (p.id === id ? { ...p, readOnly } : p)));
+    } else {
+      const overrides = this.state.get<Record<string, boolean>>(READ_ONLY_OVERRIDES_KEY, {});
+      await this.state.update(READ_ONLY_OVERRIDES_KEY, { ...overrides, [id]: readOnly });
+    }
     this.changed.fire();
   }
 

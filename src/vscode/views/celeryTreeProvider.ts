@@ -28,6 +28,11 @@ export abstract class CeleryTreeProvider implements vscode.TreeDataProvider<Cele
     return this.manager.monitor(node.connectionId);
   }
 
+  /** Write actions are offered on this node's items (its connection is not read-only). */
+  protected writable(node: CeleryNode): boolean {
+    return this.manager.profile(node.connectionId)?.readOnly === false;
+  }
+
   getChildren(node?: CeleryNode): CeleryNode[] | Promise<CeleryNode[]> {
     if (!node) return this.manager.profiles().map((p) => ({ kind: 'connection', connectionId: p.id }));
     return this.childrenOf(node);

@@ -1,33 +1,40 @@
 /**
  * Every TreeItem.contextValue, built here and nowhere else. Grammar: `celeryLens.<kind>[.<state>][.<flag>]`
  * with Celery's state names in lower case, so package.json menus match them with regexes such as
- * `viewItem =~ /^celeryLens\.task\.(failure|retry)/`.
+ * `viewItem =~ /^celeryLens\.task\.(failure|retry)/`. Items a write action applies to (tasks, workers,
+ * queues, messages) end in `.writable` or `.readonly` after their connection's mode, so menus offer
+ * write actions only on writable connections: `/^celeryLens\.task\.(started|received)\.writable/`.
  */
 import type { ConnectionStatus } from '../../core/monitor/monitorTypes';
 import type { ConnectionProfile } from '../connections/connectionProfile';
+
+function mode(writable: boolean): string {
+  return writable ? '.writable' : '.readonly';
+}
 
 export const contextValues = {
   /** `celeryLens.connection.connected.user.readonly` */
   connection(status: ConnectionStatus, profile: ConnectionProfile): string {
     return `celeryLens.connection.${status.kind}.${profile.source}${profile.readOnly ? '.readonly' : '.writable'}`;
   },
-  worker(online: boolean): string {
-    return `celeryLens.worker.${online ? 'online' : 'offline'}`;
+  worker(online: boolean, writable = false): string {
+    return `celeryLens.worker.${online ? 'online' : 'offline'}${mode(writable)}`;
   },
   workerGroup(group: string): string {
     return `celeryLens.workerGroup.${group}`;
   },
-  queue(): string {
-    return 'celeryLens.queue';
+  /** `celeryLens.queue.paused.writable`: `paused` when Celery Lens stopped its consumers. */
+  queue(writable = false, paused = false): string {
+    return `celeryLens.queue.${paused ? 'paused' : 'active'}${mode(writable)}`;
   },
-  message(decodable: boolean): string {
-    return `celeryLens.message.${decodable ? 'task' : 'undecodable'}`;
+  message(decodable: boolean, writable = false): string {
+    return `celeryLens.message.${decodable ? 'task' : 'undecodable'}${mode(writable)}`;
   },
   stateGroup(state: string): string {
     return `celeryLens.stateGroup.${state.toLowerCase()}`;
   },
-  task(state: string): string {
-    return `celeryLens.task.${state.toLowerCase()}`;
+  task(state: string, writable = false): string {
+    return `celeryLens.task.${state.toLowerCase()}${mode(writable)}`;
   },
   showMore(): string {
     return 'celeryLens.showMore';

@@ -13,6 +13,7 @@ import { peekCount } from '../config';
 import { CeleryTreeProvider } from './celeryTreeProvider';
 import { contextValues } from './contextValues';
 import type { CeleryNode } from './nodes';
+import { pausedQueues } from '../actions/pausedQueues';
 
 /** Peeked messages are reused this long, so refreshes do not read the broker 4 times a second. */
 const PEEK_TTL_MS = 5000;
@@ -64,9 +65,10 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
     if (node.kind === 'queue') {
       const q = this.monitorOf(node)?.queues.find((x) => x.name === node.name);
       const item = new vscode.TreeItem(node.name, q && q.messages > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = q ? queueDescription(q) : '';
+      const paused = pausedQueues.isPaused(node.connectionId, node.name);
+      item.description = `${paused ? 'paused · ' : ''}${q ? queueDescription(q) : ''}`;
       item.iconPath = new vscode.ThemeIcon(q && q.messages > 0 ? 'inbox' : 'circle-large-outline');
-      item.contextValue = contextValues.queue();
+      item.contextValue = contextValues.queue(this.writable(node), pausedQueues.isPaused(node.connectionId, node.name));
       if (q) {
         const levels = Object.entries(q.byPriority).map(([p, n]) => `- priority ${p}: ${n}`).join('\n');
         item.tooltip = new vscode.MarkdownString(`**${q.name}**\n\n${item.description}${levels ? `\n\n${levels}` : ''}`);
@@ -80,7 +82,7 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
         item.description = `${m.taskId ? `${shortId(m.taskId)} · ` : ''}${oneLine(m.reason, 80)}`;
         item.tooltip = `${m.reason}\n${m.size} bytes${m.contentType ? `, ${m.contentType}` : ''}`;
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-        item.contextValue = contextValues.message(false);
+        item.contextValue = contextValues.message(false, this.writable(node));
         return item;
       }
       const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.None);
@@ -88,7 +90,7 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
       item.description = [`${node.index + 1}. ${shortId(m.id)}`, m.argsrepr ?? '', ...extras].filter(Boolean).join(' · ');
       item.tooltip = `${m.name}\nid: ${m.id}\nargs: ${m.argsrepr ?? JSON.stringify(m.args)}\nkwargs: ${m.kwargsrepr ?? JSON.stringify(m.kwargs)}`;
       item.iconPath = new vscode.ThemeIcon('mail');
-      item.contextValue = contextValues.message(true);
+      item.contextValue = contextValues.message(true, this.writable(node));
       return item;
     }
     return new vscode.TreeItem('');

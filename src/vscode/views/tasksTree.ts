@@ -74,7 +74,7 @@ export class TasksTreeProvider extends CeleryTreeProvider {
     }
     if (node.kind === 'task') {
       const task = monitor?.state.tasks.get(node.taskId);
-      return taskTreeItem(node.connectionId, task ?? { id: node.taskId, state: node.parentKey.slice(2) }, this.now());
+      return taskTreeItem(node.connectionId, task ?? { id: node.taskId, state: node.parentKey.slice(2) }, this.now(), this.writable(node));
     }
     if (node.kind === 'showMore') {
       const more = Math.min(tasksPageSize(), node.total - node.shown);

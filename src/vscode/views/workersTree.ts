@@ -48,7 +48,7 @@ export class WorkersTreeProvider extends CeleryTreeProvider {
     if (node.kind === 'text') return this.textItem(node);
     if (node.kind === 'task') {
       const task = monitor?.state.tasks.get(node.taskId);
-      return taskTreeItem(node.connectionId, task ?? { id: node.taskId, state: 'STARTED' }, now);
+      return taskTreeItem(node.connectionId, task ?? { id: node.taskId, state: 'STARTED' }, now, this.writable(node));
     }
     const worker = monitor && 'hostname' in node ? monitor.state.workers.get(node.hostname) : undefined;
     if (node.kind === 'worker') {
@@ -58,7 +58,7 @@ export class WorkersTreeProvider extends CeleryTreeProvider {
         ? workerDescription({ hostname: node.hostname, online, pool: worker.pool, concurrency: worker.concurrency, processed: worker.processed, activeCount: this.running(monitor, worker).length, loadavg: worker.loadavg })
         : '';
       item.iconPath = workerIcon(online);
-      item.contextValue = contextValues.worker(online);
+      item.contextValue = contextValues.worker(online, this.writable(node));
       item.tooltip = worker ? workerTooltip(worker, online, now) : undefined;
       return item;
     }

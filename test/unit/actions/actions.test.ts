@@ -9,6 +9,8 @@ import { decodeTaskMessage } from '../../../src/core/celery/taskMessage';
 import { encodeTaskMessage } from '../../../src/core/celery/taskEncoder';
 import type { TaskMessage } from '../../../src/core/celery/types';
 import { isUndecodable } from '../../../src/core/celery/rawMessage';
+import { describeReplies, summarizeReplies } from '../../../src/core/actions/controlReplies';
+import { formatSendExtras, parseSendExtras } from '../../../src/core/actions/sendOptions';
 
 describe('(unit) actions: audit records', () => {
   it('records time, redacted connection, action, target, parameters and outcome', () => {
@@ -118,5 +120,31 @@ describe('(unit) actions: retry plan', () => {
     assert.equal(message.headers[RETRY_OF_HEADER], 'old');
     assert.equal(message.headers.id, 'new');
     assert.equal(message.routingKey, 'priority');
+  });
+});
+
+describe('(unit) actions: control replies', () => {
+  it('separates ok, error and missing workers', () => {
+    const summary = summarizeReplies({ 'a@h': { ok: 'pool will grow' }, 'b@h': { error: 'autoscale not enabled' } }, ['a@h', 'b@h', 'c@h']);
+    assert.deepEqual(summary, { ok: ['a@h'], errors: [{ worker: 'b@h', error: 'autoscale not enabled' }], missing: ['c@h'] });
+    assert.deepEqual(describeReplies(summary), { failed: true, text: 'ok from a@h; b@h: autoscale not enabled; no reply from c@h' });
+    assert.deepEqual(describeReplies(summarizeReplies({ 'a@h': { ok: 'x' } }, ['a@h'])), { failed: false, text: 'ok from a@h' });
+    assert.deepEqual(describeReplies(summarizeReplies({})), { failed: true, text: 'no worker replied' });
+  });
+});
+
+describe('(unit) actions: send options', () => {
+  it('parses queue, countdown, expires and priority, and formats them back', () => {
+    const parsed = parseSendExtras(' queue=priority countdown=2.5  expires=60 priority=9 ');
+    assert.deepEqual(parsed, { ok: true, value: { queue: 'priority', countdown: 2.5, expires: 60, priority: 9 } });
+    assert.equal(formatSendExtras({ queue: 'priority', countdown: 2.5, expires: 60, priority: 9 }), 'queue=priority countdown=2.5 expires=60 priority=9');
+    assert.deepEqual(parseSendExtras(''), { ok: true, value: {} });
+  });
+
+  it('names what is wrong', () => {
+    assert.match((parseSendExtras('eta=5') as { error: string }).error, /"eta=5": use queue=/);
+    assert.match((parseSendExtras('priority=300') as { error: string }).error, /0 to 255/);
+    assert.match((parseSendExtras('countdown=-1') as { error: string }).error, /seconds/);
+    assert.match((parseSendExtras('queue=') as { error: string }).error, /needs a value/);
   });
 });

@@ -38,7 +38,8 @@ describe('(unit) extension manifest', () => {
     assert.ok(regexes.some((r) => r.test(connection)), `no menu matches ${connection}`);
     assert.ok(regexes.some((r) => r.test(idle)), `no menu matches ${idle}`);
     assert.ok(regexes.some((r) => r.test(contextValues.task('FAILURE'))));
-    assert.equal(contextValues.task('FAILURE'), 'celeryLens.task.failure');
+    assert.equal(contextValues.task('FAILURE'), 'celeryLens.task.failure.readonly');
+    assert.equal(contextValues.task('FAILURE', true), 'celeryLens.task.failure.writable');
     // Edit/remove are offered for the user's own connections only.
     const editRegex = regexes.find((r) => r.source.includes('user'));
     assert.ok(editRegex?.test(connection));
