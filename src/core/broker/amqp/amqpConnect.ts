@@ -7,6 +7,7 @@ import * as amqp from 'amqplib';
 import type { AmqpConnectionUrl } from '../../url/connectionUrl';
 import { redactSecretsInText } from '../../url/connectionUrl';
 import { CeleryLensError, TimeoutError } from '../../util/errors';
+import { tlsVerifyHint } from '../tlsHint';
 
 /** Connection tuning for {@link openAmqpConnection}. */
 export interface AmqpConnectSettings {
@@ -94,7 +95,7 @@ function connectHint(message: string, url: AmqpConnectionUrl): string {
   if (/wrong version number|packet length too long/i.test(message)) {
     return url.scheme === 'amqps' ? ' (the port does not speak TLS: use amqp:// or the TLS port, usually 5671)' : '';
   }
-  return '';
+  return tlsVerifyHint(message);
 }
 
 /**

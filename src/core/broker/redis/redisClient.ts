@@ -11,6 +11,7 @@ import type { RedisConnectionUrl } from '../../url/connectionUrl';
 import { redactSecretsInText } from '../../url/connectionUrl';
 import { CeleryLensError, TimeoutError } from '../../util/errors';
 import { type Logger, silentLogger } from '../../util/logger';
+import { tlsVerifyHint } from '../tlsHint';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 10000;
@@ -135,7 +136,8 @@ export async function openRedis(url: RedisConnectionUrl, options: RedisClientOpt
     return client;
   } catch (err) {
     client.disconnect();
-    const text = `Cannot connect to Redis ${describeServer(url)} (${options.role}): ${safeMessage(lastError ?? err, url)}`;
+    const reason = safeMessage(lastError ?? err, url);
+    const text = `Cannot connect to Redis ${describeServer(url)} (${options.role}): ${reason}${tlsVerifyHint(reason)}`;
     const etimedout = (lastError as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
     throw timedOut || etimedout ? new TimeoutError(text) : new RedisUnavailableError(text);
   } finally {
