@@ -12,6 +12,7 @@ import { registerCommands } from './vscode/commands/registerCommands';
 import { StatusBar } from './vscode/statusBar';
 import { TaskDetailsProvider } from './vscode/taskDetails/taskDetailsProvider';
 import { TASK_DETAILS_SCHEME } from './vscode/taskDetails/taskDetailsUri';
+import { createErrorsFeature } from './vscode/errors/errorsFeature';
 import { AuditLog } from './vscode/actions/auditLog';
 
 /** What activate() returns: used by the extension's own tests, and by other extensions if they wish. */
@@ -32,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): CeleryLensApi {
   const views = createCeleryViews(manager);
   const details = new TaskDetailsProvider(manager);
   const statusBar = new StatusBar(manager);
+  // The Errors view and the Problems diagnostics, resolving paths like the details' frame links.
+  context.subscriptions.push(createErrorsFeature(manager, details.sources));
   const audit = new AuditLog(vscode.Uri.joinPath(context.globalStorageUri, 'audit.jsonl'), logger);
   const updateHasConnections = () => void setContext(ContextKey.HasConnections, manager.profiles().length > 0);
   context.subscriptions.push(

@@ -16,9 +16,10 @@ export interface FrameLineMatch {
 
 // Long lines are messages or source, never a frame: bounding the length keeps matching linear.
 const MAX_FRAME_LINE = 4096;
-const FRAME_LINE = /^(\s*)File "(.+)", line (\d+)(?:, in (.*))?\s*$/;
+// An exception group's members carry a margin (`    |   File ...`), kept in the offsets.
+const FRAME_LINE = /^((?: *[|+] )?\s*)File "(.+)", line (\d+)(?:, in (.*))?\s*$/;
 
-/** Parses a `File` line (leading indentation allowed); undefined for anything else. */
+/** Parses a `File` line (indentation and a group margin allowed); undefined for anything else. */
 export function parseFrameLine(text: string): FrameLineMatch | undefined {
   if (text.length > MAX_FRAME_LINE || !text.includes('File "')) return undefined;
   const m = FRAME_LINE.exec(text);

@@ -69,3 +69,14 @@ export function exceptionTypeFromRepr(repr: string | undefined): string | undefi
   const m = repr ? /^([A-Za-z_][\w.]*)\(/.exec(repr) : null;
   return m ? (m[1] as string) : undefined;
 }
+
+/**
+ * Where a frame's highlighted expression starts in the file's line (0-based): Python prints the
+ * source stripped, so the file's own indentation is added back. Undefined without a caret or when
+ * the file's line is no longer the printed one (the code changed since).
+ */
+export function columnInLine(lineText: string | undefined, frame: Pick<TracebackFrame, 'column' | 'source'>): number | undefined {
+  if (lineText === undefined || frame.column === undefined || frame.source === undefined) return undefined;
+  if (lineText.trim() !== frame.source) return undefined;
+  return lineText.length - lineText.trimStart().length + frame.column;
+}

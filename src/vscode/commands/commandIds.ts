@@ -19,6 +19,8 @@ export const CommandId = {
   OpenTaskDetails: 'celeryLens.task.openDetails',
   ShowLog: 'celeryLens.showLog',
   Focus: 'celeryLens.focus',
+  // Tracebacks (src/vscode/tracebacks/goToFailingLine.ts)
+  GoToFailingLine: 'celeryLens.task.goToFailingLine',
   // Safety (src/vscode/actions/safetyCommands.ts)
   UnlockConnection: 'celeryLens.unlockConnection',
   MakeReadOnly: 'celeryLens.makeReadOnly',

@@ -5,6 +5,7 @@ import type { CommandContext } from './commandContext';
 import { CommandId, type CommandIdValue } from './commandIds';
 import { addConnection, connect, connectLocalhost, disconnect, editConnection, removeConnection } from './connectionCommands';
 import { filterTasks } from './filterTasks';
+import { goToFailingLine } from '../tracebacks/goToFailingLine';
 import { makeReadOnly, openAuditLog, unlockConnection } from '../actions/safetyCommands';
 import { copyCeleryCall, copyTaskId, openTaskResult, retryTask, revokeTask, terminateTask } from '../actions/taskActions';
 import { sendTask, setRateLimit, setTimeLimit } from '../actions/sendTask';
@@ -39,6 +40,7 @@ const HANDLERS: Record<CommandIdValue, Handler> = {
   },
   [CommandId.ShowLog]: (ctx) => ctx.log.show(true),
   [CommandId.Focus]: () => vscode.commands.executeCommand('workbench.view.extension.celeryLens'),
+  [CommandId.GoToFailingLine]: goToFailingLine,
   [CommandId.UnlockConnection]: unlockConnection,
   [CommandId.MakeReadOnly]: makeReadOnly,
   [CommandId.OpenAuditLog]: openAuditLog,

@@ -8,6 +8,8 @@ import type { TaskMeta } from '../../core/backend/taskMeta';
 import { isUndecodable } from '../../core/celery/rawMessage';
 import { renderTaskDetails, WORKFLOW_LINK_PREFIXES } from '../../core/presentation/taskDetails';
 import type { ConnectionManager } from '../connections/connectionManager';
+import { frameLinks } from '../tracebacks/frameLinks';
+import { SourceLocator } from '../tracebacks/sourceLocator';
 import { parseTaskDetailsUri, TASK_DETAILS_SCHEME, taskDetailsUri } from './taskDetailsUri';
 
 interface StoredEntry {
@@ -22,6 +24,8 @@ export class TaskDetailsProvider implements vscode.TextDocumentContentProvider, 
   private readonly stored = new Map<string, StoredEntry>();
   private readonly rendered = new Map<string, string>();
   private readonly subscription: { dispose(): void };
+  /** Resolves traceback paths to local files (shared with "Go to failing line"). */
+  readonly sources = new SourceLocator();
 
   constructor(private readonly manager: ConnectionManager) {
     this.subscription = manager.onDidChange(() => this.refreshOpenDocuments());
@@ -87,10 +91,14 @@ export class TaskDetailsProvider implements vscode.TextDocumentContentProvider, 
     }
   }
 
-  /** Parent, root and child ids in the Workflow section open those tasks' details. */
-  provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
+  /**
+   * Parent, root and child ids in the Workflow section open those tasks' details; traceback
+   * frames open their file and line.
+   */
+  async provideDocumentLinks(document: vscode.TextDocument): Promise<vscode.DocumentLink[]> {
     const target = parseTaskDetailsUri(document.uri);
     if (!target) return [];
+    const frames = frameLinks(document, this.sources);
     const links: vscode.DocumentLink[] = [];
     for (let line = 0; line < document.lineCount; line++) {
       const text = document.lineAt(line).text;
@@ -102,11 +110,12 @@ export class TaskDetailsProvider implements vscode.TextDocumentContentProvider, 
       link.tooltip = 'Open this task';
       links.push(link);
     }
-    return links;
+    return [...links, ...(await frames)];
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
+    this.sources.dispose();
   }
 }

@@ -36,6 +36,10 @@ export const contextValues = {
   task(state: string, writable = false): string {
     return `celeryLens.task.${state.toLowerCase()}${mode(writable)}`;
   },
+  /** A failure group in the Errors view. */
+  errorGroup(): string {
+    return 'celeryLens.errorGroup';
+  },
   showMore(): string {
     return 'celeryLens.showMore';
   },

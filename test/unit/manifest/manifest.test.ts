@@ -47,7 +47,7 @@ describe('(unit) extension manifest', () => {
   });
 
   it('has the three views and the settings the code reads', () => {
-    assert.deepEqual(manifest.contributes.views.celeryLens.map((v) => v.id), ['celeryLens.workers', 'celeryLens.queues', 'celeryLens.tasks']);
+    assert.deepEqual(manifest.contributes.views.celeryLens.map((v) => v.id), ['celeryLens.workers', 'celeryLens.queues', 'celeryLens.tasks', 'celeryLens.errors']);
     for (const key of ['connections', 'maxTasks', 'inspectInterval', 'queuePollInterval', 'backfillLimit', 'tasksPageSize', 'peekCount']) {
       assert.ok(manifest.contributes.configuration.properties[`celeryLens.${key}`], key);
     }

@@ -1,0 +1,126 @@
+/**
+ * Tracebacks back to source in a real VS Code against the real Redis test cluster: a task failing on
+ * a real worker puts a diagnostic at the raising line of the workspace's copy of the test app (found
+ * through a workspace `celeryLens.pathMappings` entry from the worker's folder), the details' frames
+ * link to file and line, "Go to failing line" opens it, and the diagnostic goes with the setting
+ * or the connection.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CeleryLensApi } from '../../src/extension';
+import { createBroker } from '../../src/core/broker/createBroker';
+import { encodeTaskMessage } from '../../src/core/celery/taskEncoder';
+import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
+import { celeryAppDir } from '../integration/support/paths';
+import { requireCluster } from './support/clusterEnv';
+
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** 1-based number of the first line of `file` containing `text`. */
+function lineOf(file: string, text: string): number {
+  const index = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(index >= 0, `${text} not in ${file}`);
+  return index + 1;
+}
+
+const ours = (uri: vscode.Uri): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Celery Lens');
+
+describe('(vscode) tracebacks back to source', function () {
+  this.timeout(90_000);
+  const cluster = requireCluster('redis');
+  let api: CeleryLensApi;
+  let connectionId: string;
+  let failedId: string;
+  let workspaceApp: string;
+  let helpersUri: vscode.Uri;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
+    assert.ok(extension);
+    api = await extension.activate();
+    // The workspace gets the test app's source (the run works on a copy of the fixture workspace),
+    // and a mapping from the folder the workers run it from.
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'no workspace folder');
+    workspaceApp = path.join(folder, 'app');
+    fs.cpSync(path.join(celeryAppDir, 'lens_testapp'), path.join(workspaceApp, 'lens_testapp'), { recursive: true, filter: (p) => !p.includes('__pycache__') });
+    await vscode.workspace.getConfiguration('celeryLens').update('pathMappings', { [celeryAppDir]: '${workspaceFolder}/app' }, vscode.ConfigurationTarget.Workspace);
+    helpersUri = vscode.Uri.file(path.join(workspaceApp, 'lens_testapp', 'helpers.py'));
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('celeryLens').update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('a task failing on the real worker shows in Problems at the raising line of the workspace file', async () => {
+    connectionId = (await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
+      name: 'Tracebacks cluster', brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, readOnly: true,
+    })) as string;
+    assert.ok(connectionId);
+    await vscode.commands.executeCommand('workbench.view.extension.celeryLens');
+    await vscode.commands.executeCommand('celeryLens.connect', connectionId);
+    await waitFor(() => api.manager.status(connectionId).kind === 'connected', 30_000, 'the connection');
+
+    const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
+    await broker.connect();
+    const message = encodeTaskMessage({ name: 'lens_testapp.tasks.fail_nested', args: [21], kwargs: {}, queue: 'celery' });
+    try {
+      await broker.publish(message);
+    } finally {
+      await broker.close();
+    }
+    failedId = message.headers.id as string;
+
+    const raiseLine = lineOf(helpersUri.fsPath, 'raise LensTestError');
+    const [diagnostic] = await waitFor(() => {
+      const found = ours(helpersUri);
+      return found.length ? found : undefined;
+    }, 30_000, 'a Celery Lens diagnostic in the workspace copy of helpers.py');
+    assert.equal(diagnostic?.range.start.line, raiseLine - 1);
+    assert.equal(diagnostic?.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diagnostic?.message ?? '', /^lens_testapp\.errors\.LensTestError: \('value out of range: 42', 7\) \(lens_testapp\.tasks\.fail_nested failed 1×, last \d{4}-\d\d-\d\d [\d:.]+ UTC\)$/);
+    // Only the workspace copy carries it, not the worker's own path.
+    assert.equal(ours(vscode.Uri.file(path.join(celeryAppDir, 'lens_testapp', 'helpers.py'))).length, 0);
+  });
+
+  it('the details document links each frame of the user code to its file, line and column', async () => {
+    await vscode.commands.executeCommand('celeryLens.task.openDetails', { connectionId, taskId: failedId });
+    const editor = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'celery-task' && e.document.getText().includes('helpers.py')), 15_000, 'the details with the traceback');
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', editor.document.uri);
+    const targets = links.filter((l) => l.target?.scheme === 'file').map((l) => ({ path: l.target?.fsPath, fragment: l.target?.fragment, text: editor.document.getText(l.range) }));
+    const tasksFile = path.join(workspaceApp, 'lens_testapp', 'tasks.py');
+    const callLine = lineOf(tasksFile, 'return validate(value)');
+    // `return validate(value)` is indented by 4; the caret marks `validate(value)`, 7 characters in: column 12 (1-based).
+    assert.ok(targets.some((t) => t.path === tasksFile && t.fragment === `L${callLine},12` && t.text.endsWith('lens_testapp/tasks.py')), JSON.stringify(targets));
+    assert.ok(targets.some((t) => t.path === helpersUri.fsPath && t.fragment === `L${lineOf(helpersUri.fsPath, 'raise LensTestError')}`), JSON.stringify(targets));
+    // Celery's own frames link only where the file exists here (Debian's dist-packages does on this machine).
+    for (const t of targets.filter((x) => x.text.includes('dist-packages'))) assert.ok(fs.existsSync(t.path ?? ''), t.path);
+  });
+
+  it('"Go to failing line" opens the deepest user frame', async () => {
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('celeryLens.task.goToFailingLine', { connectionId, taskId: failedId });
+    assert.equal(editor?.document.uri.fsPath, helpersUri.fsPath);
+    assert.equal(editor?.selection.start.line, lineOf(helpersUri.fsPath, 'raise LensTestError') - 1);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, helpersUri.fsPath);
+  });
+
+  it('the diagnostic goes when the setting turns it off, and when the connection closes', async () => {
+    const config = () => vscode.workspace.getConfiguration('celeryLens');
+    await config().update('diagnostics.enabled', false, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => ours(helpersUri).length === 0, 10_000, 'no diagnostic with the setting off');
+    await config().update('diagnostics.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => ours(helpersUri).length === 1, 10_000, 'the diagnostic back');
+    await vscode.commands.executeCommand('celeryLens.disconnect', connectionId);
+    await waitFor(() => ours(helpersUri).length === 0, 10_000, 'no diagnostic once disconnected');
+  });
+});
