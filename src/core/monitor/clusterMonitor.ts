@@ -228,6 +228,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       backendUrl: this.options.backendUrl,
       managementUrl: this.options.managementUrl,
       connectTimeoutMs: this.settings.connectTimeoutMs,
+      commandTimeoutMs: this.settings.commandTimeoutMs,
       controlTimeoutMs: this.settings.controlTimeoutMs,
       logger: this.brokerLogger,
     }, {

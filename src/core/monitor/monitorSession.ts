@@ -22,6 +22,8 @@ export interface SessionConfig {
   backendUrl?: ConnectionUrl;
   managementUrl?: string;
   connectTimeoutMs: number;
+  /** Per-command timeout of the broker and backend clients (a hung server is noticed by it). */
+  commandTimeoutMs: number;
   controlTimeoutMs: number;
   logger: Logger;
 }
@@ -77,6 +79,7 @@ export class MonitorSession {
   static async open(config: SessionConfig, handlers: SessionHandlers): Promise<MonitorSession> {
     const broker = createBroker(config.brokerUrl, {
       connectTimeoutMs: config.connectTimeoutMs,
+      commandTimeoutMs: config.commandTimeoutMs,
       managementUrl: config.managementUrl,
       logger: config.logger,
     });
@@ -111,7 +114,11 @@ export class MonitorSession {
       this.handlers.onBackendProblem(`the result backend ${url.redacted} is not Redis: only Redis result backends are read`);
       return false;
     }
-    const backend = new RedisResultBackend(url, { connectTimeoutMs: this.config.connectTimeoutMs, logger: this.config.logger });
+    const backend = new RedisResultBackend(url, {
+      connectTimeoutMs: this.config.connectTimeoutMs,
+      commandTimeoutMs: this.config.commandTimeoutMs,
+      logger: this.config.logger,
+    });
     try {
       await backend.connect();
       const feed = this.handlers.resultFeed(backend);

@@ -10,6 +10,7 @@ export const DEFAULT_MONITOR_SETTINGS: ResolvedSettings = Object.freeze({
   backfillLimit: 2_000,
   controlTimeoutMs: 1_000,
   connectTimeoutMs: 5_000,
+  commandTimeoutMs: 5_000,
   queuedBackfillPerQueue: 100,
   peekAmqpOnBackfill: false,
   healthCheckIntervalMs: 30_000,
@@ -22,6 +23,7 @@ const MINIMUM: Partial<Record<keyof MonitorSettings, number>> = {
   maxTasks: 1,
   controlTimeoutMs: 50,
   connectTimeoutMs: 100,
+  commandTimeoutMs: 100,
   healthCheckIntervalMs: 200,
 };
 
@@ -41,6 +43,7 @@ export function resolveSettings(settings: MonitorSettings = {}): ResolvedSetting
     backfillLimit: pick('backfillLimit', settings.backfillLimit),
     controlTimeoutMs: pick('controlTimeoutMs', settings.controlTimeoutMs),
     connectTimeoutMs: pick('connectTimeoutMs', settings.connectTimeoutMs),
+    commandTimeoutMs: pick('commandTimeoutMs', settings.commandTimeoutMs),
     queuedBackfillPerQueue: pick('queuedBackfillPerQueue', settings.queuedBackfillPerQueue),
     peekAmqpOnBackfill: settings.peekAmqpOnBackfill === true,
     healthCheckIntervalMs: pick('healthCheckIntervalMs', settings.healthCheckIntervalMs),

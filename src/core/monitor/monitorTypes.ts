@@ -37,6 +37,11 @@ export interface MonitorSettings {
   controlTimeoutMs?: number;
   /** Broker connect timeout, ms. Default 5 000. */
   connectTimeoutMs?: number;
+  /**
+   * How long a broker or backend command may go unanswered before the link counts as hung (a
+   * SIGSTOPped or wedged server accepts TCP but never answers), ms. Default 5 000.
+   */
+  commandTimeoutMs?: number;
   /** Messages peeked per queue on connect, so tasks waiting in queues show up (PENDING). 0 disables. Default 100. */
   queuedBackfillPerQueue?: number;
   /**

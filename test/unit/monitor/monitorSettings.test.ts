@@ -9,6 +9,12 @@ describe('(unit) monitor settings', () => {
     assert.equal(DEFAULT_MONITOR_SETTINGS.maxTasks, 100_000);
     assert.equal(DEFAULT_MONITOR_SETTINGS.backfillLimit, 2_000);
     assert.equal(DEFAULT_MONITOR_SETTINGS.peekAmqpOnBackfill, false);
+    assert.equal(DEFAULT_MONITOR_SETTINGS.commandTimeoutMs, 5_000);
+  });
+
+  it('takes a command timeout, but not one so short that every call would time out', () => {
+    assert.equal(resolveSettings({ commandTimeoutMs: 1500 }).commandTimeoutMs, 1500);
+    assert.equal(resolveSettings({ commandTimeoutMs: 10 }).commandTimeoutMs, 5000);
   });
 
   it('keeps valid values and replaces nonsense with the default', () => {

@@ -49,10 +49,16 @@ export function safeMessage(err: unknown, url: RedisConnectionUrl): string {
   return text;
 }
 
-/** Wrap any error from a Redis call into a {@link CeleryLensError} that is safe to show. */
-export function redisFailure(err: unknown, url: RedisConnectionUrl, what: string): CeleryLensError {
+/**
+ * Wrap any error from a Redis call into a {@link CeleryLensError} that is safe to show.
+ * `commandTimeoutMs`, when known, turns ioredis's bare "Command timed out" into what it means.
+ */
+export function redisFailure(err: unknown, url: RedisConnectionUrl, what: string, commandTimeoutMs?: number): CeleryLensError {
   if (err instanceof CeleryLensError) return err;
-  const message = safeMessage(err, url);
+  let message = safeMessage(err, url);
+  if (commandTimeoutMs !== undefined && /^Command timed out$/i.test(message)) {
+    message = `no answer within ${commandTimeoutMs} ms (command timed out: the server is hung, overloaded or unreachable)`;
+  }
   const text = `${what} failed on Redis ${describeServer(url)}: ${message}`;
   return /timed out/i.test(message) ? new TimeoutError(text) : new RedisUnavailableError(text);
 }

@@ -58,7 +58,7 @@ export class RedisConnections {
     try {
       return await operation();
     } catch (err) {
-      throw redisFailure(err, this.url, what);
+      throw redisFailure(err, this.url, what, this.client?.options.commandTimeout);
     }
   }
 

@@ -48,4 +48,11 @@ describe('(unit) redis client options', () => {
     assert.match(wrapped.message, /Peeking failed on Redis redis:\/\/cache\.example:6380\/3/);
     assert.ok(redisFailure(new Error('Command timed out'), url, 'x') instanceof TimeoutError);
   });
+
+  it('says how long a timed-out command went unanswered, when the timeout is known', () => {
+    const wrapped = redisFailure(new Error('Command timed out'), url, 'Listing queues', 1500);
+    assert.ok(wrapped instanceof TimeoutError);
+    assert.match(wrapped.message, /^Listing queues failed on Redis redis:\/\/cache\.example:6380\/3: no answer within 1500 ms \(command timed out/);
+    assert.match(redisFailure(new Error('Command timed out'), url, 'x').message, /: Command timed out$/);
+  });
 });
