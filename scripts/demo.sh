@@ -62,7 +62,7 @@ wait_for() { # seconds description command...
 }
 
 # The folder the editor opens. Its settings name the demo cluster (this Redis has no password).
-write_workspace() { # broker backend
+write_workspace() { # broker backend open-view(yes|no)
   rm -rf "$workspace" && mkdir -p "$workspace/.vscode"
   cat >"$workspace/.vscode/settings.json" <<JSON
 {
@@ -71,9 +71,11 @@ write_workspace() { # broker backend
   ]
 }
 JSON
-  # Shows the Celery view when the folder opens, since the extension connects once a Celery view is
-  # visible. The command returns no string, so VS Code runs it and then drops the task: no terminal.
-  cat >"$workspace/.vscode/tasks.json" <<'JSON'
+  # Shows the Celery view when the folder opens (the extension connects once a Celery view is visible).
+  # The command returns no string, so VS Code runs it and then drops the task: no terminal. Only for
+  # code-server, whose throw-away profile allows automatic tasks: desktop VS Code would ask the user to
+  # allow automatic tasks for every folder.
+  if [ "$3" = yes ]; then cat >"$workspace/.vscode/tasks.json" <<'JSON'
 {
   "version": "2.0.0",
   "tasks": [
@@ -87,6 +89,7 @@ JSON
   ]
 }
 JSON
+  fi
   cat >"$workspace/README.md" <<MD
 # Celery Lens demo workspace
 
@@ -147,15 +150,15 @@ if [ -n "${DEMO_DURATION:-}" ]; then limit=(timeout --foreground -s INT "$DEMO_D
 
 set +e
 if [ "$editor" = code ]; then
-  write_workspace "$broker" "$backend"
+  write_workspace "$broker" "$backend" no
   say "running: code --extensionDevelopmentPath=$repo $workspace"
   code --new-window --extensionDevelopmentPath="$repo" "$workspace"
   say "VS Code opens an [Extension Development Host] window with Celery Lens connected to the demo cluster"
-  say "(if the Celery view is not shown, click the Celery icon in its activity bar)."
+  say "click the Celery icon in its activity bar to see the cluster."
   say "The cluster runs until Ctrl-C here; close that window yourself."
   "${limit[@]}" sleep infinity
 elif [ "$editor" = code-server ]; then
-  write_workspace "$broker" "$backend"
+  write_workspace "$broker" "$backend" yes
   start code-server "$state/open-code-server.log" bash "$repo/scripts/vscode/open-code-server.sh" \
     --port "${DEMO_PORT:-0}" --state "$state/code-server" "$workspace"
   cs_pid=$(tail -n 1 "$pids_file")

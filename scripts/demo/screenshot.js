@@ -54,7 +54,7 @@ async function main() {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-breakpad'],
-    viewport: { width: 1400, height: 850 },
+    viewport: { width: 1400, height: 1000 },
     // Chromium otherwise writes into ~/.config/chromium and ~/.pki.
     env: { ...process.env, HOME: profile },
   });
@@ -64,9 +64,12 @@ async function main() {
     await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
     const celeryIcon = page.locator('.activitybar .action-item').filter({ has: page.locator('[aria-label^="Celery"]') });
     await celeryIcon.waitFor({ timeout: 60_000 });
-    // The demo workspace opens the view by itself; a click on the active icon would close it again.
-    await sleep(3000);
-    if (!/\bchecked\b/.test((await celeryIcon.getAttribute('class')) || '')) await celeryIcon.click();
+    // The demo workspace opens the view by itself once VS Code runs its folder-open task; a click on the
+    // active icon would close it again.
+    const isOpen = async () => /\bchecked\b/.test((await celeryIcon.getAttribute('class')) || '');
+    const alreadyOpen = await waitFor('the Celery view to open by itself', 20_000, isOpen).catch(() => false);
+    console.log(alreadyOpen ? 'the Celery view opened by itself' : 'clicking the Celery icon');
+    if (!alreadyOpen) await celeryIcon.click();
 
     const workers = await waitFor('worker1@… and worker2@… online in the Workers view', 60_000, async () => {
       const r = await rows(page, 'Workers');
@@ -112,7 +115,7 @@ async function main() {
       await page.mouse.wheel(0, 100);
       await sleep(150);
     }
-    await page.mouse.move(900, 820); // no hover tooltip in the picture
+    await page.mouse.move(900, 970); // no hover tooltip in the picture
     await sleep(1500);
 
     console.log(`Workers: ${workers.join(' | ')}`);
