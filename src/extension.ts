@@ -13,6 +13,7 @@ import { StatusBar } from './vscode/statusBar';
 import { TaskDetailsProvider } from './vscode/taskDetails/taskDetailsProvider';
 import { TASK_DETAILS_SCHEME } from './vscode/taskDetails/taskDetailsUri';
 import { createErrorsFeature } from './vscode/errors/errorsFeature';
+import { createTaskDefsFeature } from './vscode/taskDefs/taskDefsFeature';
 import { AuditLog } from './vscode/actions/auditLog';
 
 /** What activate() returns: used by the extension's own tests, and by other extensions if they wish. */
@@ -35,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): CeleryLensApi {
   const statusBar = new StatusBar(manager);
   // The Errors view and the Problems diagnostics, resolving paths like the details' frame links.
   context.subscriptions.push(createErrorsFeature(manager, details.sources));
+  // CodeLens and hover with live stats above task definitions in Python files.
+  context.subscriptions.push(createTaskDefsFeature(manager));
   const audit = new AuditLog(vscode.Uri.joinPath(context.globalStorageUri, 'audit.jsonl'), logger);
   const updateHasConnections = () => void setContext(ContextKey.HasConnections, manager.profiles().length > 0);
   context.subscriptions.push(

@@ -21,6 +21,9 @@ export const CommandId = {
   Focus: 'celeryLens.focus',
   // Tracebacks (src/vscode/tracebacks/goToFailingLine.ts)
   GoToFailingLine: 'celeryLens.task.goToFailingLine',
+  // Task definitions (src/vscode/taskDefs/taskDefCommands.ts)
+  GoToTaskDefinition: 'celeryLens.task.goToDefinition',
+  ShowTaskRuns: 'celeryLens.task.showRuns',
   // Safety (src/vscode/actions/safetyCommands.ts)
   UnlockConnection: 'celeryLens.unlockConnection',
   MakeReadOnly: 'celeryLens.makeReadOnly',

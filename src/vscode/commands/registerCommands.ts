@@ -6,6 +6,7 @@ import { CommandId, type CommandIdValue } from './commandIds';
 import { addConnection, connect, connectLocalhost, disconnect, editConnection, removeConnection } from './connectionCommands';
 import { filterTasks } from './filterTasks';
 import { goToFailingLine } from '../tracebacks/goToFailingLine';
+import { goToTaskDefinition, showTaskRuns } from '../taskDefs/taskDefCommands';
 import { makeReadOnly, openAuditLog, unlockConnection } from '../actions/safetyCommands';
 import { copyCeleryCall, copyTaskId, openTaskResult, retryTask, revokeTask, terminateTask } from '../actions/taskActions';
 import { sendTask, setRateLimit, setTimeLimit } from '../actions/sendTask';
@@ -41,6 +42,8 @@ const HANDLERS: Record<CommandIdValue, Handler> = {
   [CommandId.ShowLog]: (ctx) => ctx.log.show(true),
   [CommandId.Focus]: () => vscode.commands.executeCommand('workbench.view.extension.celeryLens'),
   [CommandId.GoToFailingLine]: goToFailingLine,
+  [CommandId.GoToTaskDefinition]: goToTaskDefinition,
+  [CommandId.ShowTaskRuns]: showTaskRuns,
   [CommandId.UnlockConnection]: unlockConnection,
   [CommandId.MakeReadOnly]: makeReadOnly,
   [CommandId.OpenAuditLog]: openAuditLog,
