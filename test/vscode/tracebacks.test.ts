@@ -2,8 +2,8 @@
  * Tracebacks back to source in a real VS Code against the real Redis test cluster: a task failing on
  * a real worker puts a diagnostic at the raising line of the workspace's copy of the test app (found
  * through a workspace `celeryLens.pathMappings` entry from the worker's folder), the details' frames
- * link to file and line, "Go to failing line" opens it, and the diagnostic goes with the setting
- * or the connection.
+ * link to file and line, "Go to failing line" opens it, the task's CodeLens shows its real counts,
+ * and the diagnostic goes with the setting or the connection.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -112,6 +112,30 @@ describe('(vscode) tracebacks back to source', function () {
     assert.equal(editor?.document.uri.fsPath, helpersUri.fsPath);
     assert.equal(editor?.selection.start.line, lineOf(helpersUri.fsPath, 'raise LensTestError') - 1);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, helpersUri.fsPath);
+  });
+
+  it('a CodeLens above the task definition shows its real counts; Go to Task Definition opens it', async () => {
+    const tasksUri = vscode.Uri.file(path.join(workspaceApp, 'lens_testapp', 'tasks.py'));
+    const decoratorLine = lineOf(tasksUri.fsPath, 'def fail_nested') - 1;
+    // The provider commands need the document loaded.
+    await vscode.workspace.openTextDocument(tasksUri);
+    const stats = () => api.manager.monitor(connectionId)?.state.stats.forTask('lens_testapp.tasks.fail_nested', 3600);
+    const lens = await waitFor(async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', tasksUri);
+      const found = lenses.find((l) => l.range.start.line === decoratorLine - 1);
+      return found?.command && /failure/.test(found.command.title) ? found : undefined;
+    }, 15_000, 'the CodeLens of fail_nested');
+    const s = stats();
+    assert.ok(s && s.failures >= 1);
+    const m = /^(\d+) runs? · (\d+) failures?/.exec(lens.command?.title ?? '');
+    assert.deepEqual([Number(m?.[1]), Number(m?.[2])], [s.runs, s.failures], lens.command?.title);
+    assert.match(lens.command?.title ?? '', /last failure (just now|\d+s ago) \(1 h\)$/);
+    assert.equal(lens.command?.command, 'celeryLens.task.showRuns');
+    assert.deepEqual(lens.command?.arguments, ['lens_testapp.tasks.fail_nested']);
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('celeryLens.task.goToDefinition', { connectionId, taskId: failedId });
+    assert.equal(editor?.document.uri.fsPath, tasksUri.fsPath);
+    assert.equal(editor?.selection.start.line, decoratorLine);
+    assert.equal(editor?.document.getText(editor.selection), 'fail_nested');
   });
 
   it('the diagnostic goes when the setting turns it off, and when the connection closes', async () => {
