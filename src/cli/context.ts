@@ -35,6 +35,11 @@ export class CliContext {
     return text ? parseConnectionUrl(text) : undefined;
   }
 
+  /** --management-url, then $CELERY_LENS_MANAGEMENT_URL (RabbitMQ's management API). */
+  get managementUrl(): string | undefined {
+    return this.globals.managementUrl ?? (this.env.CELERY_LENS_MANAGEMENT_URL || undefined);
+  }
+
   /** How long to collect worker replies. */
   get replyTimeoutMs(): number {
     return this.globals.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS;
@@ -51,7 +56,7 @@ export class CliContext {
       const broker = createBroker(url, {
         connectTimeoutMs: this.connectTimeoutMs,
         commandTimeoutMs: Math.max(this.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
-        managementUrl: this.globals.managementUrl ?? (this.env.CELERY_LENS_MANAGEMENT_URL || undefined),
+        managementUrl: this.managementUrl,
       });
       this.closers.push(() => broker.close());
       this.brokerPromise = broker.connect().then(() => broker);

@@ -6,6 +6,8 @@ export interface SummaryContext {
   broker: string;
   now: number;
   eventCount?: number;
+  /** Shown under the title when the connection is not up (reconnecting, error, with the reason). */
+  connection?: string;
 }
 
 function age(seconds: number): string {
@@ -25,8 +27,9 @@ export function renderSummary(snapshot: Snapshot, ctx: SummaryContext): string[]
     `${online}/${snapshot.workers.length} workers online · ${snapshot.queues.length} queues · ${snapshot.tasks.length} tasks` +
       (ctx.eventCount !== undefined ? ` · ${ctx.eventCount} events` : '') +
       (snapshot.errors.length ? ` · ${snapshot.errors.length} problems` : ''),
-    '',
   ];
+  if (ctx.connection) lines.push(`connection ${ctx.connection}`);
+  lines.push('');
   lines.push(...table([
     ['WORKER', 'STATUS', 'POOL', 'PROCESSED', 'ACTIVE', 'QUEUES'],
     ...snapshot.workers.map((w) => [

@@ -1,11 +1,18 @@
 import type { CliCommand } from './command';
 import { numberOption } from '../args';
-import { ClusterObserver } from '../../core/snapshot/clusterObserver';
+import { ClusterMonitor } from '../../core/monitor/clusterMonitor';
+import { describeConnectionStatus, monitorSnapshot } from '../../core/monitor/monitorSnapshot';
+import { CeleryLensError } from '../../core/util/errors';
 import { renderSummary } from '../watchView';
 import { untilStopped } from '../stopSignal';
 
 const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 
+/**
+ * Rendered from a ClusterMonitor, so the watch survives broker restarts and hangs: it reconnects
+ * with backoff and shows the connection's state meanwhile. Only a broker that never answered
+ * makes it exit (like every other command).
+ */
 export const watchCommand: CliCommand = {
   name: 'watch',
   usage: '[--interval S] [--duration S] [--tasks N]',
@@ -15,31 +22,48 @@ export const watchCommand: CliCommand = {
     const interval = numberOption(options.interval, '--interval', { min: 0.2 }) ?? 2;
     const duration = numberOption(options.duration, '--duration');
     const taskRows = numberOption(options.tasks, '--tasks', { min: 1, integer: true }) ?? 15;
-    const observer = new ClusterObserver(await ctx.broker(), await ctx.control(), await ctx.optionalBackend(), { maxBackfill: 200 });
+    const intervalMs = interval * 1000;
+    const monitor = new ClusterMonitor({
+      name: 'watch',
+      brokerUrl: ctx.brokerUrl,
+      backendUrl: ctx.backendUrl,
+      managementUrl: ctx.managementUrl,
+      settings: {
+        // Inspect is a broadcast every worker answers: not more often than every 2 s.
+        inspectIntervalMs: Math.max(intervalMs, 2000),
+        queuePollIntervalMs: Math.max(intervalMs, 500),
+        controlTimeoutMs: ctx.replyTimeoutMs,
+        connectTimeoutMs: ctx.connectTimeoutMs,
+        commandTimeoutMs: ctx.connectTimeoutMs,
+        backfillLimit: 200,
+      },
+    });
     const tty = process.stdout.isTTY === true && !ctx.out.json;
-    await observer.start();
+    // On a terminal the frame shows the connection state; elsewhere the log lines go to stderr.
+    if (!tty) monitor.onDidLog((entry) => (entry.level !== 'info' ? ctx.out.warn(entry.message) : undefined));
     const stopper = untilStopped(duration);
     let stopped = false;
     void stopper.promise.then(() => (stopped = true));
     try {
-      await observer.refresh();
-      await observer.readBackend();
+      await monitor.start();
+      const first = monitor.status;
+      if (first.kind === 'reconnecting' || first.kind === 'error') throw new CeleryLensError(first.reason);
       while (!stopped) {
-        const snapshot = observer.snapshot(taskRows);
+        const snapshot = monitorSnapshot(monitor, taskRows);
+        const connection = describeConnectionStatus(monitor.status, Date.now());
         if (ctx.out.json) {
-          ctx.out.value({ at: Date.now() / 1000, ...snapshot }, true);
+          ctx.out.value({ at: Date.now() / 1000, connection: monitor.status, ...snapshot }, true);
         } else {
-          const lines = renderSummary(snapshot, { broker: ctx.brokerUrl.redacted, now: Date.now() / 1000, eventCount: observer.state.eventCount });
+          const lines = renderSummary(snapshot, { broker: ctx.brokerUrl.redacted, now: Date.now() / 1000, eventCount: monitor.health.events, connection });
           if (tty) process.stdout.write(CLEAR_SCREEN);
           lines.forEach((l) => ctx.out.line(l));
           if (!tty) ctx.out.line('');
         }
-        await Promise.race([stopper.promise, new Promise((resolve) => setTimeout(resolve, interval * 1000))]);
-        if (!stopped) await observer.refresh();
+        await Promise.race([stopper.promise, new Promise((resolve) => setTimeout(resolve, intervalMs))]);
       }
     } finally {
       stopper.stop();
-      await observer.close();
+      await monitor.stop();
     }
   },
 };
