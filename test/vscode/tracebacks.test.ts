@@ -15,6 +15,7 @@ import { encodeTaskMessage } from '../../src/core/celery/taskEncoder';
 import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { celeryAppDir } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
+import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 
 async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -91,6 +92,17 @@ describe('(vscode) tracebacks back to source', function () {
     assert.match(diagnostic?.message ?? '', /^lens_testapp\.errors\.LensTestError: \('value out of range: 42', 7\) \(lens_testapp\.tasks\.fail_nested failed 1×, last \d{4}-\d\d-\d\d [\d:.]+ UTC\)$/);
     // Only the workspace copy carries it, not the worker's own path.
     assert.equal(ours(vscode.Uri.file(path.join(celeryAppDir, 'lens_testapp', 'helpers.py'))).length, 0);
+  });
+
+  it('the Errors view lists the failure group with its count and raising file', async function () {
+    if (!hasWorkbenchAccess()) this.skip();
+    await vscode.commands.executeCommand('celeryLens.errors.focus');
+    const rows = await waitFor(async () => {
+      const texts = (await workbenchTexts('.monaco-list-row')) ?? [];
+      return texts.some((t) => t.includes("LensTestError: ('value out of range: 42', 7)") && /\d+× · .* · helpers\.py:\d+/.test(t)) ? texts : undefined;
+    }, 15_000, 'the error group row');
+    assert.ok(rows.some((t) => t.includes('Tracebacks cluster')));
+    await screenshot('errors-view');
   });
 
   it('the details document links each frame of the user code to its file, line and column', async () => {
