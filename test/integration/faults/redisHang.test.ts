@@ -6,14 +6,14 @@ import { buildRedisEnvelope } from '../../../src/core/celery/rawMessage';
 import { ClusterMonitor } from '../../../src/core/monitor/clusterMonitor';
 import type { ConnectionStatus } from '../../../src/core/monitor/monitorTypes';
 import { parseConnectionUrl } from '../../../src/core/url/connectionUrl';
-import { runCli, testRunDir, waitFor } from '../support';
+import { runCli, startCli, testRunDir, waitFor } from '../support';
 import { privateRedis, type PrivateRedis } from './privateRedis';
 
 /**
  * A Redis that hangs (SIGSTOP: the kernel still accepts connections, nobody answers) is noticed
  * within the configured command timeout, reported as such, and recovered from after SIGCONT.
  */
-describe('(integration) a hung Redis (SIGSTOP)', function () {
+describe('(integration) a hung Redis (SIGSTOP) under a ClusterMonitor and `celery-lens watch`', function () {
   this.timeout(60_000);
   let redis: PrivateRedis;
   const monitors: ClusterMonitor[] = [];
@@ -41,6 +41,12 @@ describe('(integration) a hung Redis (SIGSTOP)', function () {
     monitor.onDidChangeStatus((s) => statuses.push(s));
     await monitor.start();
     assert.equal(monitor.status.kind, 'connected');
+    const watch = startCli(['--broker', redis.url(0), '--timeout', '1000', '--json', 'watch', '--interval', '0.3']);
+    const watchStatus = (): ConnectionStatus | undefined => {
+      const frames = watch.stdout().split('\n').filter((l) => l.startsWith('{'));
+      return frames.length ? (JSON.parse(frames[frames.length - 1]) as { connection: ConnectionStatus }).connection : undefined;
+    };
+    await waitFor(() => watchStatus()?.kind === 'connected', 10_000, 'the watch to connect');
 
     redis.signal('SIGSTOP');
     const frozenAt = Date.now();
@@ -50,6 +56,11 @@ describe('(integration) a hung Redis (SIGSTOP)', function () {
       // At most one queue poll interval plus the command timeout (plus scheduling slack).
       assert.ok(noticedMs < 500 + 1000 + 1000, `noticed after ${noticedMs} ms`);
       assert.match((noticed as { reason: string }).reason, /no answer within 1000 ms/);
+      const watchNoticed = await waitFor(() => {
+        const s = watchStatus();
+        return s?.kind === 'reconnecting' ? s : undefined;
+      }, 8000, 'the watch to notice the hang');
+      assert.match(watchNoticed.reason, /no answer within 1000 ms/);
 
       // Reconnect attempts while it is still frozen fail on the connect timeout, saying so.
       await waitFor(() => monitor.status.kind === 'reconnecting' && /Cannot connect to Redis .*no answer within 1000 ms/.test(monitor.status.reason), 8000, 'a failed reconnect');
@@ -64,6 +75,8 @@ describe('(integration) a hung Redis (SIGSTOP)', function () {
       redis.signal('SIGCONT');
     }
     await waitFor(() => monitor.status.kind === 'connected', 10_000, 'the monitor to reconnect after SIGCONT');
+    await waitFor(() => watchStatus()?.kind === 'connected', 15_000, 'the watch to reconnect after SIGCONT');
+    assert.equal(await watch.stop('SIGINT'), 0, watch.stderr());
     assert.ok(monitor.health.reconnects >= 1);
     // Events flow again on the new session.
     const client = new Redis(redis.port, '127.0.0.1');
