@@ -29,6 +29,7 @@ import { PollingJobs } from './pollingJobs';
 import { type LogEntry, RateLimitedLog } from './rateLimitedLog';
 import { ResultFeed } from './resultFeed';
 import { realTimers, type TimerHandle, type Timers } from './timers';
+import { inferLostTasks } from './lostTasks';
 import { isWorkerOnline, LivenessTracker } from './workerLiveness';
 import { resolveSettings, type ResolvedSettings } from './monitorSettings';
 
@@ -215,11 +216,22 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       this.livenessTimer = undefined;
       try {
         if (this.liveness.check(this.state, this.info, this.state.now(), this.replyWindowS())) this.changed();
+        if (this.liveness.wentOffline.length) this.reportLostTasks();
       } catch {
         // A liveness check reads plain records; never let it kill the timer chain.
       }
       if (this.supervisor.isRunning) this.scheduleLiveness();
     }, LIVENESS_CHECK_MS);
+  }
+
+  /** Workers that expired under us (killed, not stopped) leave their running tasks lost: see lostTasks.ts. */
+  private reportLostTasks(): void {
+    const status = this.supervisor.status;
+    const since = status.kind === 'connected' ? status.since / 1000 : undefined;
+    for (const { hostname, taskIds } of inferLostTasks(this.state, this.liveness.wentOffline, since, this.state.now())) {
+      this.log.report('lost tasks', 'warn', `${hostname} stopped sending heartbeats while running ${taskIds.length} task(s): ` +
+        `marked FAILURE (WorkerLostError, inferred): ${taskIds.join(', ')}`);
+    }
   }
 
   private async openSession(isCurrent: () => boolean): Promise<MonitorSession> {

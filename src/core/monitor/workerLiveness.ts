@@ -21,15 +21,20 @@ export function isWorkerOnline(worker: WorkerRecord, info: MonitoredWorkerInfo |
 /** Remembers who was online at the last check, to report flips. */
 export class LivenessTracker {
   private online = new Map<string, boolean>();
+  /** Workers that were online at the previous check and are not at the last one. */
+  wentOffline: string[] = [];
 
   /** Recompute; true when any worker's online state changed (or a worker appeared or went away). */
   check(state: ClusterState, info: ReadonlyMap<string, MonitoredWorkerInfo>, now: number, replyWindowS: number): boolean {
     const next = new Map<string, boolean>();
     let changed = false;
+    this.wentOffline = [];
     for (const [host, worker] of state.workers) {
       const online = isWorkerOnline(worker, info.get(host), now, replyWindowS);
       next.set(host, online);
-      if (this.online.get(host) !== online) changed = true;
+      const before = this.online.get(host);
+      if (before !== online) changed = true;
+      if (before === true && !online) this.wentOffline.push(host);
     }
     if (next.size !== this.online.size) changed = true;
     this.online = next;
@@ -38,5 +43,6 @@ export class LivenessTracker {
 
   reset(): void {
     this.online.clear();
+    this.wentOffline = [];
   }
 }
