@@ -14,6 +14,7 @@ import type { ErrorsModel } from './errorsModel';
 
 /** The `source` of every diagnostic Celery Lens reports. */
 export const DIAGNOSTIC_SOURCE = 'Celery Lens';
+const UPDATE_DELAY_MS = 1000;
 
 function settings(): { enabled: boolean; expireMinutes: number } {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
@@ -29,16 +30,25 @@ export class ErrorDiagnostics implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly timer: ReturnType<typeof setInterval>;
   private running = false;
+  private pending: ReturnType<typeof setTimeout> | undefined;
   private again = false;
 
   constructor(private readonly manager: ConnectionManager, private readonly model: ErrorsModel, private readonly sources: SourceLocator) {
     this.subscriptions.push(
-      model.onDidChange(() => this.update()),
+      model.onDidChange(() => this.scheduleUpdate()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(CONFIG_SECTION) && this.update()),
     );
     // Expiry happens without any event: look again every minute.
     this.timer = setInterval(() => this.update(), 60_000);
     this.update();
+  }
+
+  /** Live changes arrive several times a second: the Problems panel follows at most once a second. */
+  private scheduleUpdate(): void {
+    this.pending ??= setTimeout(() => {
+      this.pending = undefined;
+      this.update();
+    }, UPDATE_DELAY_MS);
   }
 
   /** Recomputes the diagnostics (coalesced: one pass at a time, one more if asked meanwhile). */
@@ -99,6 +109,7 @@ export class ErrorDiagnostics implements vscode.Disposable {
 
   dispose(): void {
     clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
     this.subscriptions.forEach((s) => s.dispose());
     this.collection.dispose();
   }

@@ -128,6 +128,24 @@ describe('(unit) tracebacks/parseTraceback on other shapes', () => {
     assert.equal(odd.sections.length, 0);
   });
 
+  it('never throws on shuffled, cut and mixed real lines (seeded fuzz); every line is kept', () => {
+    const pool = [realTraceback('fail_chained'), EXCEPTION_GROUP, SYNTAX_ERROR_ON_IMPORT, WINDOWS].join('\n').split('\n');
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const lines = Array.from({ length: 1 + rand(40) }, () => {
+        const line = pool[rand(pool.length)] as string;
+        return rand(4) === 0 ? line.slice(0, rand(line.length + 1)) : line;
+      });
+      const parsed = parseTraceback(lines.join(rand(2) ? '\n' : '\r\n'));
+      assert.equal(parsed.lines.length, lines.length - (lines[lines.length - 1] === '' ? 1 : 0));
+      for (const section of parsed.sections) for (const frame of section.frames) assert.ok(Number.isSafeInteger(frame.line));
+    }
+  });
+
   it('an exception with no frames (chained KeyError) opens its own section', () => {
     const parsed = parseTraceback("KeyError: 'a'\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"/srv/app/t.py\", line 3, in f\n    g()\nRuntimeError: boom\n");
     assert.deepEqual(parsed.sections.map((s) => [s.exception?.type, s.link]), [['KeyError', undefined], ['RuntimeError', 'context']]);
