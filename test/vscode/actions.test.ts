@@ -211,6 +211,11 @@ function actionsOn(cluster: TestCluster): void {
       assert.match(String((meta.result as { exc_message?: unknown }).exc_message), /value out of range: 14/);
       const record = (await auditRecords()).at(-1);
       assert.deepEqual([record?.action, record?.target, record?.parameters.newId, record?.parameters.argumentsFrom], ['task.retry', failedId, newId, 'result']);
+      // The tree links the two.
+      const retryItem = await api.views.tasks.getTreeItem({ kind: 'task', connectionId, taskId: newId, parentKey: 's/FAILURE' });
+      assert.match(String(retryItem.description), new RegExp(`retry of ${failedId.slice(0, 8)}`));
+      const originalItem = await api.views.tasks.getTreeItem({ kind: 'task', connectionId, taskId: failedId, parentKey: 's/FAILURE' });
+      assert.match(String(originalItem.description), new RegExp(`retried as ${newId.slice(0, 8)}`));
     });
 
     it('pause and resume a queue across the workers that consume it', async () => {
@@ -242,6 +247,28 @@ function actionsOn(cluster: TestCluster): void {
       assert.equal(cancelled?.outcome, 'done');
       const actions = (await auditRecords()).slice(-4).map((r) => `${r.action} ${r.outcome}`);
       assert.deepEqual(actions, ['worker.addConsumer done', 'queue.pause done', 'queue.resume done', 'worker.cancelConsumer done']);
+    });
+
+    it('task-type limits and pool size: the workers reply ok, and the change is undone', async () => {
+      const worker = cluster.workers[0];
+      const steps: Array<[string, Record<string, unknown>, string]> = [
+        ['celeryLens.taskType.rateLimit', { taskName: 'lens_testapp.tasks.add', rateLimit: '100/m' }, 'taskType.rate_limit'],
+        ['celeryLens.taskType.rateLimit', { taskName: 'lens_testapp.tasks.add', rateLimit: '0' }, 'taskType.rate_limit'],
+        ['celeryLens.taskType.timeLimit', { taskName: 'lens_testapp.tasks.add', soft: 30, hard: 60 }, 'taskType.time_limit'],
+        ['celeryLens.taskType.timeLimit', { taskName: 'lens_testapp.tasks.add', soft: 'none', hard: 'none' }, 'taskType.time_limit'],
+        ['celeryLens.worker.poolGrow', { hostname: worker, n: 1 }, 'worker.poolGrow'],
+        ['celeryLens.worker.poolShrink', { hostname: worker, n: 1 }, 'worker.poolShrink'],
+      ];
+      for (const [command, arg, action] of steps) {
+        const result = await run(command, arg);
+        assert.equal(result?.outcome, 'done', `${command}: ${result?.detail}`);
+        const expectedWorkers = action.startsWith('worker.') ? [worker] : [...cluster.workers].sort();
+        assert.equal(result?.detail, `ok from ${expectedWorkers.join(', ')}`, command);
+        const record = (await auditRecords()).at(-1);
+        assert.deepEqual([record?.action, record?.outcome], [action, 'done']);
+      }
+      const rate = (await auditRecords()).find((r) => r.action === 'taskType.rate_limit' && r.parameters.rate_limit === '100/m');
+      assert.deepEqual(rate?.parameters, { task_name: 'lens_testapp.tasks.add', rate_limit: '100/m', workers: 'all' });
     });
 
     it('make read-only hides actions again', async () => {

@@ -18,6 +18,9 @@ export function summarizeReplies(byWorker: Record<string, unknown>, asked?: stri
     else summary.ok.push(worker);
   }
   for (const worker of asked ?? []) if (!(worker in byWorker)) summary.missing.push(worker);
+  // Replies arrive in any order: sorted, the same answers read the same.
+  summary.ok.sort();
+  summary.errors.sort((a, b) => a.worker.localeCompare(b.worker));
   return summary;
 }
 

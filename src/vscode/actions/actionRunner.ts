@@ -79,6 +79,12 @@ export async function connectedMonitor(ctx: CommandContext, connectionId: string
   return monitor;
 }
 
+/** Replies to wait for from a broadcast to every worker: the online ones (collection stops early). */
+export function onlineCount(monitor: ClusterMonitor): number | undefined {
+  const n = [...monitor.state.workers.keys()].filter((w) => monitor.isWorkerOnline(w)).length;
+  return n || undefined;
+}
+
 /** Run a write action (see the module comment). Never throws: failures are audited and shown once. */
 export async function runAction<T>(ctx: CommandContext, spec: ActionSpec<T>): Promise<ActionResult<T>> {
   const profile = profileOf(ctx, spec.connectionId);
@@ -88,8 +94,14 @@ export async function runAction<T>(ctx: CommandContext, spec: ActionSpec<T>): Pr
     return { outcome: 'cancelled' };
   }
   try {
-    const monitor = await connectedMonitor(ctx, spec.connectionId);
-    const { detail, value } = await spec.run(monitor);
+    // Progress shows where the user looks (the status bar); success needs no notification.
+    const { monitor, detail, value } = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Celery: ${spec.title} ${spec.target}` },
+      async () => {
+        const m = await connectedMonitor(ctx, spec.connectionId);
+        return { monitor: m, ...(await spec.run(m)) };
+      },
+    );
     await audit(ctx, profile, spec, 'done', detail);
     void monitor.refresh();
     if (detail) vscode.window.setStatusBarMessage(`Celery: ${spec.title} ${spec.target}: ${detail}`, 5000);

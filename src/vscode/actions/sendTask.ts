@@ -11,7 +11,7 @@ import { CONTROL_METHODS } from '../../core/control/methods';
 import { taskNames } from '../../core/state/selectors';
 import type { CommandContext } from '../commands/commandContext';
 import { pickConnection } from '../commands/pickConnection';
-import { refuseIfReadOnly, runAction, type ActionResult } from './actionRunner';
+import { onlineCount, refuseIfReadOnly, runAction, type ActionResult } from './actionRunner';
 import { numberField, stringField } from './pickers';
 
 const CONTROL_TIMEOUT_MS = 3000;
@@ -101,6 +101,7 @@ export async function sendTask(ctx: CommandContext, arg?: unknown): Promise<Acti
 async function pickScope(ctx: CommandContext, connectionId: string, arg: unknown): Promise<string[] | undefined> {
   const given = (arg as { workers?: unknown } | undefined)?.workers;
   if (Array.isArray(given)) return given.filter((w): w is string => typeof w === 'string');
+  // Scripts and tests name the task type: all workers unless they list some.
   if (stringField(arg, 'taskName')) return [];
   const names = [...(ctx.manager.monitor(connectionId)?.state.workers.keys() ?? [])].sort();
   const picked = await vscode.window.showQuickPick(
@@ -115,8 +116,11 @@ async function taskTypeControl(ctx: CommandContext, arg: unknown, kind: 'rate_li
   const profile = await pickConnection(ctx.manager, stringField(arg, 'connectionId'));
   if (!profile) return undefined;
   const title = kind === 'rate_limit' ? 'Set rate limit' : 'Set time limits';
-  if (await refuseIfReadOnly(ctx, profile.id, { action: `taskType.${kind}`, title, target: stringField(arg, 'taskName') ?? 'a task type' })) return { outcome: 'refused' };
-  const taskName = stringField(arg, 'taskName') ?? (await pickTaskName(ctx, profile.id, title));
+  // From a task item: the type of that task.
+  const itemTaskId = stringField(arg, 'taskId');
+  const given = stringField(arg, 'taskName') ?? (itemTaskId ? ctx.manager.monitor(profile.id)?.state.tasks.get(itemTaskId)?.name : undefined);
+  if (await refuseIfReadOnly(ctx, profile.id, { action: `taskType.${kind}`, title, target: given ?? 'a task type' })) return { outcome: 'refused' };
+  const taskName = given ?? (await pickTaskName(ctx, profile.id, title));
   if (!taskName) return undefined;
   let positionals: string[];
   if (kind === 'rate_limit') {
@@ -143,7 +147,7 @@ async function taskTypeControl(ctx: CommandContext, arg: unknown, kind: 'rate_li
     connectionId: profile.id, action: `taskType.${kind}`, title, target: taskName,
     parameters: { ...methodArgs, workers: workers.length ? workers : 'all' },
     run: async (monitor) => {
-      const result = await monitor.control!.call(kind, methodArgs, { destination: workers, timeoutMs: CONTROL_TIMEOUT_MS });
+      const result = await monitor.control!.call(kind, methodArgs, { destination: workers, timeoutMs: CONTROL_TIMEOUT_MS, limit: workers.length || onlineCount(monitor) });
       const summary = describeReplies(summarizeReplies(result.byWorker, workers));
       if (summary.failed) throw new Error(summary.text);
       return { detail: summary.text };

@@ -12,8 +12,9 @@ import { TERMINATE_SIGNALS, normaliseSignal } from '../../core/control/methods';
 import type { ClusterMonitor } from '../../core/monitor/clusterMonitor';
 import type { CommandContext } from '../commands/commandContext';
 import { CONFIG_SECTION } from '../config';
-import { refuseIfReadOnly, runAction, type ActionResult } from './actionRunner';
+import { onlineCount, refuseIfReadOnly, runAction, type ActionResult } from './actionRunner';
 import { pickTask, stringField } from './pickers';
+import { retryLinks } from './retryLinks';
 
 const CONTROL_TIMEOUT_MS = 3000;
 
@@ -29,7 +30,7 @@ export async function revokeTask(ctx: CommandContext, arg?: unknown): Promise<Ac
   return runAction(ctx, {
     connectionId: target.connectionId, action: 'task.revoke', title: 'Revoke', target: target.taskId,
     run: async (monitor) => {
-      const result = await monitor.control!.revoke([target.taskId], {}, { timeoutMs: CONTROL_TIMEOUT_MS });
+      const result = await monitor.control!.revoke([target.taskId], {}, { timeoutMs: CONTROL_TIMEOUT_MS, limit: onlineCount(monitor) });
       return { detail: describeReplies(summarizeReplies(result.byWorker)).text };
     },
   });
@@ -50,7 +51,7 @@ export async function terminateTask(ctx: CommandContext, arg?: unknown): Promise
     ...spec, connectionId: target.connectionId, parameters: { signal: normalised },
     confirm: { kind: 'terminate', text: terminateConfirmation({ connection: profile?.name ?? target.connectionId, taskId: target.taskId, name: task?.name, signal: normalised, worker: task?.worker }) },
     run: async (monitor) => {
-      const result = await monitor.control!.revoke([target.taskId], { terminate: true, signal: normalised }, { timeoutMs: CONTROL_TIMEOUT_MS });
+      const result = await monitor.control!.revoke([target.taskId], { terminate: true, signal: normalised }, { timeoutMs: CONTROL_TIMEOUT_MS, limit: onlineCount(monitor) });
       return { detail: describeReplies(summarizeReplies(result.byWorker)).text };
     },
   });
@@ -112,6 +113,7 @@ export async function retryTask(ctx: CommandContext, arg?: unknown): Promise<Act
     parameters: { name: plan.name, newId, args, kwargs, queue: options.queue, priority: options.priority, argumentsFrom: Array.isArray(given.args) ? 'argument' : plan.source },
     run: async (monitor) => {
       await monitor.broker!.publish(message);
+      retryLinks.link(target.connectionId, newId, target.taskId);
       return { detail: `sent as ${newId}`, value: newId };
     },
   });
