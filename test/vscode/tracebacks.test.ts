@@ -126,7 +126,7 @@ describe('(vscode) tracebacks back to source', function () {
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, helpersUri.fsPath);
   });
 
-  it('a CodeLens above the task definition shows its real counts; Go to Task Definition opens it', async () => {
+  it('a CodeLens and a hover on the task definition show its real counts; Go to Task Definition opens it', async () => {
     const tasksUri = vscode.Uri.file(path.join(workspaceApp, 'lens_testapp', 'tasks.py'));
     const decoratorLine = lineOf(tasksUri.fsPath, 'def fail_nested') - 1;
     // The provider commands need the document loaded.
@@ -144,6 +144,10 @@ describe('(vscode) tracebacks back to source', function () {
     assert.match(lens.command?.title ?? '', /last failure (just now|\d+s ago) \(1 h\)$/);
     assert.equal(lens.command?.command, 'celeryLens.task.showRuns');
     assert.deepEqual(lens.command?.arguments, ['lens_testapp.tasks.fail_nested']);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tasksUri, new vscode.Position(decoratorLine - 1, 2));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /Celery task `lens_testapp\.tasks\.fail_nested`/);
+    assert.match(hoverText, /\*\*Tracebacks cluster\*\*: \d+ runs? · \d+ failures?/);
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('celeryLens.task.goToDefinition', { connectionId, taskId: failedId });
     assert.equal(editor?.document.uri.fsPath, tasksUri.fsPath);
     assert.equal(editor?.selection.start.line, decoratorLine);
