@@ -19,12 +19,29 @@
  */
 import type { CeleryEvent, TaskMessage } from '../celery/types';
 import { EventClock, isKnownEventType } from '../celery/events';
-import { applyTaskEvent, TaskRecord } from './taskRecord';
+import { applyTaskEventOfKind, TaskEventKind, taskEventKind, TaskRecord } from './taskRecord';
 import { applyWorkerEvent, WorkerRecord } from './workerRecord';
 import { StringPool } from './stringPool';
 import { TaskIndex } from './taskIndex';
 import { TaskStats } from './taskStats';
 import * as merges from './merges';
+
+/** Distinct event types counted in {@link ClusterState.eventTypeCounts}. */
+export const MAX_EVENT_TYPES = 256;
+
+const TASK_GROUP = 0;
+const WORKER_GROUP = 1;
+const OTHER_GROUP = 2;
+
+interface EventKind {
+  group: number;
+  /** The part after the first '-' (`succeeded` of `task-succeeded`). */
+  subject: string;
+  /** For task events. */
+  task: TaskEventKind | undefined;
+  known: boolean;
+  count: number;
+}
 
 export interface ClusterStateOptions {
   /** Current time in epoch seconds (injectable for tests). */
@@ -49,8 +66,6 @@ export class ClusterState {
   readonly clock = new EventClock();
   /** Events applied. */
   eventCount = 0;
-  /** Events per type, unknown types included. */
-  readonly eventTypeCounts = new Map<string, number>();
   /** Events whose type is not one Celery 5 sends. */
   unknownEventCount = 0;
   readonly now: () => number;
@@ -58,6 +73,7 @@ export class ClusterState {
   /** Children seen before their parent: parent id -> child ids. */
   private readonly orphans = new Map<string, string[]>();
   private readonly taskMap = new Map<string, TaskRecord>();
+  private readonly kinds = new Map<string, EventKind>();
 
   constructor(options: ClusterStateOptions = {}) {
     this.now = options.now ?? (() => Date.now() / 1000);
@@ -70,32 +86,54 @@ export class ClusterState {
   /** Apply one decoded event. Returns the task or worker it touched, if any. */
   apply(event: CeleryEvent): TaskRecord | WorkerRecord | undefined {
     this.eventCount++;
-    const type = event.type;
-    this.eventTypeCounts.set(type, (this.eventTypeCounts.get(type) ?? 0) + 1);
-    if (!isKnownEventType(type)) this.unknownEventCount++;
-    const dash = type.indexOf('-');
-    if (dash < 0) return undefined;
-    const group = type.slice(0, dash);
-    const subject = type.slice(dash + 1);
-    if (group === 'task') return this.applyTask(subject, event);
-    if (group === 'worker') {
+    const kind = this.kindOf(event.type);
+    kind.count++;
+    if (!kind.known) this.unknownEventCount++;
+    if (kind.task !== undefined) return this.applyTask(kind.task, event);
+    if (kind.group === WORKER_GROUP) {
       if (!event.hostname) return undefined;
       const worker = this.getOrCreateWorker(event.hostname);
-      applyWorkerEvent(worker, subject, event);
+      applyWorkerEvent(worker, kind.subject, event);
       return worker;
     }
     return undefined;
   }
 
-  private applyTask(subject: string, event: CeleryEvent): TaskRecord | undefined {
+  /** Events per type, unknown types included (the first {@link MAX_EVENT_TYPES} types seen). */
+  get eventTypeCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [type, kind] of this.kinds) counts.set(type, kind.count);
+    return counts;
+  }
+
+  /** What an event type means, parsed once per type. */
+  private kindOf(type: string): EventKind {
+    let kind = this.kinds.get(type);
+    if (kind !== undefined) return kind;
+    const dash = type.indexOf('-');
+    const group = dash < 0 ? '' : type.slice(0, dash);
+    const subject = type.slice(dash + 1);
+    kind = {
+      group: group === 'task' ? TASK_GROUP : group === 'worker' ? WORKER_GROUP : OTHER_GROUP,
+      subject,
+      task: group === 'task' ? taskEventKind(subject) : undefined,
+      known: isKnownEventType(type),
+      count: 0,
+    };
+    // Types come off the wire: remember a bounded number of them.
+    if (this.kinds.size < MAX_EVENT_TYPES) this.kinds.set(type, kind);
+    return kind;
+  }
+
+  private applyTask(kind: TaskEventKind, event: CeleryEvent): TaskRecord | undefined {
     const id = event.uuid;
     if (typeof id !== 'string' || id === '') return undefined;
     const task = this.getOrCreateTask(id);
-    if (subject !== 'sent' && event.hostname) {
+    if (!kind.isSent && event.hostname) {
       this.getOrCreateWorker(event.hostname).heartbeat(event.local_received, event.timestamp);
     }
     const parentBefore = task.parentId;
-    applyTaskEvent(task, subject, event, this.strings);
+    applyTaskEventOfKind(task, kind, event, this.strings);
     if (task.parentId !== parentBefore) this.linkParent(task);
     this.touch(task, event.local_received);
     return task;
@@ -117,6 +155,7 @@ export class ClusterState {
     if (!parentId || parentId === task.id) return;
     const parent = this.taskMap.get(parentId);
     if (parent) {
+      task.parentId = parent.id; // one copy of the id string
       parent.addChild(task.id);
       return;
     }
@@ -133,7 +172,7 @@ export class ClusterState {
     task = new TaskRecord(id);
     this.taskMap.set(id, task);
     this.index.add(task);
-    const waiting = this.orphans.get(id);
+    const waiting = this.orphans.size ? this.orphans.get(id) : undefined;
     if (waiting) {
       this.orphans.delete(id);
       for (const child of waiting) task.addChild(child);

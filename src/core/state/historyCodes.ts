@@ -32,9 +32,22 @@ class SymbolTable {
 const types = new SymbolTable(TYPE_BITS - 1);
 const hosts = new SymbolTable(2 ** 32);
 
-/** Pack an event type and a hostname into one exact double. */
-export function historyCode(type: string, hostname: string): number {
-  return hosts.id(hostname) * TYPE_BITS + types.id(type);
+/** The part of a history code naming the event type. */
+export function typeCode(type: string): number {
+  return types.id(type);
+}
+
+// Events come in batches from one sender: remember the last hostname's id.
+let lastHost = '';
+let lastHostPart = hosts.id('') * TYPE_BITS;
+
+/** Pack an event type (or its {@link typeCode}) and a hostname into one exact double. */
+export function historyCode(type: string | number, hostname: string): number {
+  if (hostname !== lastHost) {
+    lastHostPart = hosts.id(hostname) * TYPE_BITS;
+    lastHost = hostname;
+  }
+  return lastHostPart + (typeof type === 'number' ? type : types.id(type));
 }
 
 /** The event type packed in `code`. */

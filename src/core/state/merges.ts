@@ -111,9 +111,9 @@ export function mergeTaskFromResult(state: ClusterState, meta: unknown): TaskRec
     if (isRecord(result)) task.worker ??= internOrUndefined(pool, str(result.hostname));
   } else {
     const exception = exceptionRepr(result);
-    if (exception !== undefined && (newer || task.exception === undefined)) task.exception = pool.intern(exception);
+    if (exception !== undefined && (newer || task.exception === undefined)) task.exception = pool.internValue(exception);
     const traceback = str(meta.traceback);
-    if (traceback !== undefined && (newer || task.traceback === undefined)) task.traceback = pool.intern(traceback);
+    if (traceback !== undefined && (newer || task.traceback === undefined)) task.traceback = pool.internValue(traceback);
   }
   for (const child of childIds(meta.children)) task.addChild(child);
   const parentId = str(meta.parent_id) ?? str(meta.parentId);
@@ -125,8 +125,8 @@ export function mergeTaskFromResult(state: ClusterState, meta: unknown): TaskRec
   if (groupId !== undefined) task.groupId = groupId;
   // result_extended adds these; events (repr strings) win when both exist.
   task.name ??= internOrUndefined(pool, str(meta.name));
-  if (task.args === undefined && Array.isArray(meta.args)) task.args = pool.intern(argsRepr(meta.args));
-  if (task.kwargs === undefined && isRecord(meta.kwargs)) task.kwargs = pool.intern(kwargsRepr(meta.kwargs));
+  if (task.args === undefined && Array.isArray(meta.args)) task.args = pool.internValue(argsRepr(meta.args));
+  if (task.kwargs === undefined && isRecord(meta.kwargs)) task.kwargs = pool.internValue(kwargsRepr(meta.kwargs));
   task.worker ??= internOrUndefined(pool, str(meta.worker));
   task.retries ??= num(meta.retries);
   task.queue ??= internOrUndefined(pool, str(meta.queue));
@@ -139,8 +139,8 @@ export function mergeTaskFromMessage(state: ClusterState, m: TaskMessage): TaskR
   const task = state.getOrCreateTask(m.id);
   const pool = state.strings;
   task.name ??= pool.intern(m.name);
-  task.args ??= pool.intern(m.argsrepr ?? argsRepr(m.args));
-  task.kwargs ??= pool.intern(m.kwargsrepr ?? kwargsRepr(m.kwargs));
+  task.args ??= pool.internValue(m.argsrepr ?? argsRepr(m.args));
+  task.kwargs ??= pool.internValue(m.kwargsrepr ?? kwargsRepr(m.kwargs));
   if (task.rootId === undefined && m.rootId !== undefined) task.rootId = m.rootId;
   if (task.groupId === undefined && m.group !== undefined) task.groupId = m.group;
   task.retries ??= m.retries;
@@ -184,8 +184,8 @@ export function mergeRequests(state: ClusterState, hostname: string, requests: u
     const task = state.getOrCreateTask(id);
     const pool = state.strings;
     task.name ??= internOrUndefined(pool, str(request.name) ?? str(request.type));
-    if (task.args === undefined && Array.isArray(request.args)) task.args = pool.intern(argsRepr(request.args));
-    if (task.kwargs === undefined && isRecord(request.kwargs)) task.kwargs = pool.intern(kwargsRepr(request.kwargs));
+    if (task.args === undefined && Array.isArray(request.args)) task.args = pool.internValue(argsRepr(request.args));
+    if (task.kwargs === undefined && isRecord(request.kwargs)) task.kwargs = pool.internValue(kwargsRepr(request.kwargs));
     task.worker = pool.intern(str(request.hostname) ?? hostname);
     if (supersedes(target, task.state)) task.state = target;
     if (kind === 'active') task.started ??= num(request.time_start);

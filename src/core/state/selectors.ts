@@ -1,12 +1,14 @@
 /**
  * What the tree views read from a {@link ClusterState}: counts per state, pages of tasks, task
- * names, workflows, running tasks. Pure functions over the state's indexes (taskIndex.ts), newest
- * first everywhere (by the task's last change, see taskIndex.ts).
+ * names, workflows, running tasks. Pure functions over the state's indexes (taskIndex.ts).
+ *
+ * Newest first everywhere: when a query names states, by when each task entered its state (so
+ * the SUCCESS group lists the latest successes first); otherwise by when the task was first seen.
  *
  * Without a text filter every answer is a lookup: a count is a list size, a page walks only
- * `offset + limit` entries, and a filter on several dimensions walks the smallest candidate
- * list checking the others by integer compares. A text filter has to look at each candidate
- * task, which stays a few milliseconds at 100k tasks.
+ * `offset + limit` entries, and a filter on several dimensions walks one candidate list (the
+ * states', or else the smallest) checking the others by integer compares on typed arrays. A text
+ * filter has to look at each candidate task, which stays a few milliseconds at 100k tasks.
  */
 import type { ClusterState } from './clusterState';
 import { NONE, SlotLists } from './slotLists';
@@ -102,12 +104,12 @@ export function workflowTasks(state: ClusterState, rootId: string): TaskRecord[]
   const members: TaskRecord[] = [];
   const root = state.tasks.get(rootId);
   // The root is not in its own list: slot it in by its change number.
-  const rootSeq = root && root.slot >= 0 ? index.changeSeq[root.slot] : -1;
+  const rootSeq = root && root.slot >= 0 ? index.createdSeq[root.slot] : -1;
   let rootPlaced = root === undefined;
   const lists = index.byRoot;
   const bucket = lists.find(rootId);
   for (let slot = bucket === NONE ? NONE : lists.head[bucket]; slot !== NONE; slot = lists.next[slot]) {
-    if (!rootPlaced && rootSeq > index.changeSeq[slot]) {
+    if (!rootPlaced && rootSeq > index.createdSeq[slot]) {
       members.push(root as TaskRecord);
       rootPlaced = true;
     }
@@ -131,6 +133,8 @@ export function lastSeen(task: TaskRecord): number | undefined {
 interface QueryPlan {
   lists: SlotLists;
   buckets: number[];
+  /** The order of those lists, to merge several. */
+  seq: Float64Array;
   /** Entries in those buckets. */
   size: number;
   /** Per other dimension: the lists and the allowed bucket numbers. */
@@ -150,23 +154,25 @@ function planQuery(index: TaskIndex, filter: TaskFilter): QueryPlan | undefined 
     dimensions.push({ lists, buckets, size: buckets.reduce((sum, b) => sum + lists.size[b], 0) });
   }
   const text = textMatcher(filter.text);
-  dimensions.sort((a, b) => a.size - b.size);
+  // States decide the order when given; otherwise walk the smallest candidate list.
+  const byState = dimensions.length > 0 && dimensions[0].lists === index.byState;
+  if (!byState) dimensions.sort((a, b) => a.size - b.size);
   const source = dimensions.shift() ?? { lists: index.all, buckets: [index.all.find('')], size: index.size };
   const checks = dimensions.map(({ lists, buckets }) => {
     const allowed = new Uint8Array(lists.keys.length);
     for (const b of buckets) allowed[b] = 1;
     return { lists, allowed };
   });
-  return { ...source, checks, text, exact: checks.length === 0 && text === undefined };
+  const seq = byState ? index.stateSeq : index.createdSeq;
+  return { ...source, seq, checks, text, exact: checks.length === 0 && text === undefined };
 }
 
 /**
  * Visit the slots matching `plan`, newest first, until `visit` returns false. Several source
- * buckets are merged by change number (each list is already in that order).
+ * buckets are merged by the plan's sequence (each list is already in that order).
  */
 function walk(index: TaskIndex, plan: QueryPlan, visit: (slot: number) => boolean): void {
-  const { lists, checks, text } = plan;
-  const seq = index.changeSeq;
+  const { lists, checks, text, seq } = plan;
   const next = lists.next;
   const cursors = plan.buckets.map((b) => lists.head[b]);
   const single = cursors.length === 1;

@@ -21,6 +21,12 @@ export interface StringPoolOptions {
   maxLength?: number;
 }
 
+/**
+ * Values (reprs, results) shorter than this are not pooled: most are unique, and a pool entry
+ * costs about as much as such a string.
+ */
+export const MIN_POOLED_VALUE_LENGTH = 32;
+
 export class StringPool {
   private young = new Map<string, string>();
   private old = new Map<string, string>();
@@ -49,9 +55,12 @@ export class StringPool {
     return kept;
   }
 
-  /** `intern` for values that may not be strings (anything else is returned as is). */
+  /**
+   * `intern` for values (args and kwargs reprs, results, exceptions, tracebacks): only strings of
+   * {@link MIN_POOLED_VALUE_LENGTH} characters or more are pooled; anything else is returned as is.
+   */
   internValue<T>(value: T): T {
-    return typeof value === 'string' ? (this.intern(value) as T) : value;
+    return typeof value === 'string' && value.length >= MIN_POOLED_VALUE_LENGTH ? (this.intern(value) as T) : value;
   }
 
   /** Strings held now (both generations). */

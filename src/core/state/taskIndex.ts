@@ -1,9 +1,11 @@
 /**
  * The task indexes behind every tree level: each task has a slot, and lists of slots by state,
- * by task name, by worker and by root id (workflow), plus one list of all tasks. All lists are
- * ordered the same way, newest first by the task's last *change* (a new task, or a change of its
- * state, name, worker or root): any list can be walked, or several merged, in one consistent
- * order, and a refresh that changes nothing (an inspect poll) does not reorder anything.
+ * by task name, by worker and by root id (workflow), plus one list of all tasks. Newest first:
+ * - a state's list by when the task entered that state (the one move per state change);
+ * - the other lists by when the task joined them: when it was first seen (or, rarely, when its
+ *   name/worker/root changed). They are not reordered on state changes, which keeps an event
+ *   cheap, and a refresh that changes nothing (an inspect poll) reorders nothing.
+ * Several lists of one kind merge by `stateSeq` (states) or `createdSeq` (the others).
  *
  * Separately, every task sits in one of two eviction queues: finished tasks in the order they
  * finished, and the others in the order they were created. Eviction takes the oldest finished
@@ -26,8 +28,9 @@ const INITIAL_CAPACITY = 1024;
 export class TaskIndex {
   /** Task per slot. */
   records: Array<TaskRecord | undefined> = [];
-  /** Per slot: the change number that placed it in its lists (larger = newer). */
-  changeSeq: Float64Array;
+  /** Per slot: when (a counter) the task entered its current state / was created; larger = newer. */
+  stateSeq: Float64Array;
+  createdSeq: Float64Array;
   readonly all: SlotLists;
   readonly byState: SlotLists;
   readonly byName: SlotLists;
@@ -45,7 +48,8 @@ export class TaskIndex {
   constructor(private readonly maxSlots: number) {
     const capacity = Math.min(INITIAL_CAPACITY, maxSlots);
     this.capacity = capacity;
-    this.changeSeq = new Float64Array(capacity);
+    this.stateSeq = new Float64Array(capacity);
+    this.createdSeq = new Float64Array(capacity);
     this.all = new SlotLists(capacity, ['']);
     this.byState = new SlotLists(capacity, TASK_STATES);
     this.byName = new SlotLists(capacity);
@@ -70,9 +74,12 @@ export class TaskIndex {
     const slot = this.takeSlot();
     this.records[slot] = task;
     task.slot = slot;
-    this.changeSeq[slot] = ++this.seq;
+    const seq = ++this.seq;
+    this.stateSeq[slot] = seq;
+    this.createdSeq[slot] = seq;
     this.all.linkHead(slot, this.allBucket);
-    this.placeByKeys(slot, task);
+    this.placeState(slot, task);
+    this.placeKeys(slot, task);
     this.lifecycle.linkTail(slot, FINISHED_STATES.has(task.state) ? FINISHED : UNFINISHED);
   }
 
@@ -83,25 +90,17 @@ export class TaskIndex {
   sync(task: TaskRecord): string | undefined {
     const slot = task.slot;
     if (slot < 0 || this.records[slot] !== task) return undefined;
-    const stateBucket = this.byState.bucketOf[slot];
-    const previous = this.byState.keys[stateBucket];
-    const stateChanged = previous !== task.state;
-    if (!stateChanged && keyOf(this.byName, slot) === task.name && keyOf(this.byWorker, slot) === task.worker &&
-        keyOf(this.byRoot, slot) === rootKey(task)) {
-      return undefined;
+    this.placeKeys(slot, task);
+    const previous = this.byState.keys[this.byState.bucketOf[slot]];
+    if (previous === task.state) return undefined;
+    this.stateSeq[slot] = ++this.seq;
+    this.placeState(slot, task);
+    const finished = FINISHED_STATES.has(task.state) ? FINISHED : UNFINISHED;
+    if (this.lifecycle.bucketOf[slot] !== finished) {
+      this.lifecycle.unlink(slot);
+      this.lifecycle.linkTail(slot, finished);
     }
-    this.changeSeq[slot] = ++this.seq;
-    this.all.moveToHead(slot, this.allBucket);
-    this.placeByKeys(slot, task);
-    if (stateChanged) {
-      const finished = FINISHED_STATES.has(task.state) ? FINISHED : UNFINISHED;
-      if (this.lifecycle.bucketOf[slot] !== finished) {
-        this.lifecycle.unlink(slot);
-        this.lifecycle.linkTail(slot, finished);
-      }
-      return previous;
-    }
-    return undefined;
+    return previous;
   }
 
   /** The task to evict next: the oldest finished one, else the oldest unfinished one. */
@@ -131,15 +130,20 @@ export class TaskIndex {
     for (const task of this.records) if (task) this.remove(task);
   }
 
-  /** Link the slot at the head of its state/name/worker/root lists, taking canonical key strings. */
-  private placeByKeys(slot: number, task: TaskRecord): void {
+  /** Put the slot at the head of its state's list, taking the canonical state string. */
+  private placeState(slot: number, task: TaskRecord): void {
     const state = this.byState.bucket(task.state);
     this.byState.moveToHead(slot, state);
     task.state = this.byState.keys[state] as string;
-    this.byName.moveToHead(slot, task.name === undefined ? NONE : this.byName.bucket(task.name));
-    this.byWorker.moveToHead(slot, task.worker === undefined ? NONE : this.byWorker.bucket(task.worker));
-    const root = rootKey(task);
-    this.byRoot.moveToHead(slot, root === undefined ? NONE : this.byRoot.bucket(root));
+  }
+
+  /** Move the slot to the name/worker/root lists of its keys, where a key changed. */
+  private placeKeys(slot: number, task: TaskRecord): void {
+    moveIfChanged(this.byName, slot, task.name);
+    moveIfChanged(this.byWorker, slot, task.worker);
+    const root = moveIfChanged(this.byRoot, slot, rootKey(task));
+    // Every member of a workflow shares one copy of the root id.
+    if (root !== NONE) task.rootId = this.byRoot.keys[root];
   }
 
   private takeSlot(): number {
@@ -151,16 +155,25 @@ export class TaskIndex {
   private grow(): void {
     const capacity = Math.max(this.capacity + 1, Math.min(this.capacity * 2, this.maxSlots));
     for (const lists of [this.all, this.byState, this.byName, this.byWorker, this.byRoot, this.lifecycle]) lists.grow(capacity);
-    const seq = new Float64Array(capacity);
-    seq.set(this.changeSeq);
-    this.changeSeq = seq;
+    this.stateSeq = grownFloats(this.stateSeq, capacity);
+    this.createdSeq = grownFloats(this.createdSeq, capacity);
     this.capacity = capacity;
   }
 }
 
-function keyOf(lists: SlotLists, slot: number): string | undefined {
-  const bucket = lists.bucketOf[slot];
-  return bucket === NONE ? undefined : lists.keys[bucket];
+function grownFloats(array: Float64Array, capacity: number): Float64Array {
+  const bigger = new Float64Array(capacity);
+  bigger.set(array);
+  return bigger;
+}
+
+/** Link the slot under `key` (no list when undefined) unless it is there already; returns its bucket. */
+function moveIfChanged(lists: SlotLists, slot: number, key: string | undefined): number {
+  const current = lists.bucketOf[slot];
+  if (current === NONE ? key === undefined : lists.keys[current] === key) return current;
+  const bucket = key === undefined ? NONE : lists.bucket(key);
+  lists.moveToHead(slot, bucket);
+  return bucket;
 }
 
 /** The workflow a task belongs to as a member: its root id when that is another task. */

@@ -8,7 +8,7 @@
  * Times are epoch seconds (the sender's clock, adjusted to our zone).
  */
 import type { CeleryEvent } from '../celery/types';
-import { historyCode, historyHostname, historyType } from './historyCodes';
+import { historyCode, historyHostname, historyType, typeCode } from './historyCodes';
 import { PENDING, precedence, RETRY, TASK_EVENT_STATE } from './taskStates';
 
 /** One step of a task's history, for a timeline view. */
@@ -25,7 +25,10 @@ export const MAX_TASK_HISTORY = 32;
 
 /** Interns strings a task keeps (see StringPool); identity when none is given. */
 export interface StringInterner {
+  /** For names, hostnames, queues: few distinct values, each used by many tasks. */
   intern(text: string): string;
+  /** For reprs, results, tracebacks: pooled only when long enough to be worth it. */
+  internValue<T>(value: T): T;
 }
 
 // Layout of TaskRecord.times: one slot per time, then the history count and (timestamp, code) pairs.
@@ -164,8 +167,11 @@ export class TaskRecord {
     else if (!this.children.includes(childId)) this.children.push(childId);
   }
 
-  /** Record one history entry, dropping the oldest beyond {@link MAX_TASK_HISTORY}. */
-  pushHistory(type: string, timestamp: number, hostname: string): void {
+  /**
+   * Record one history entry, dropping the oldest beyond {@link MAX_TASK_HISTORY}. `type` is the
+   * event type or its typeCode (historyCodes.ts).
+   */
+  pushHistory(type: string | number, timestamp: number, hostname: string): void {
     const t = this.times;
     let count = t[HISTORY_COUNT];
     if (count >= MAX_TASK_HISTORY) {
@@ -205,49 +211,51 @@ function bool(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
-const NO_POOL: StringInterner = { intern: (text) => text };
+const NO_POOL: StringInterner = { intern: (text) => text, internValue: (value) => value };
 
 /**
  * The fields a late-arriving "earlier" event may still contribute (Celery's RECEIVED merge rule,
  * plus the routing fields only `task-sent` carries). Values present on the event overwrite.
  */
 function mergeEarlierFields(task: TaskRecord, e: CeleryEvent, pool: StringInterner): void {
+  // Most events repeat what the task already holds: compare first, so the kept (pooled) copy
+  // stays and the pool is only asked about new values.
   const name = str(e.name);
-  if (name !== undefined) task.name = pool.intern(name);
+  if (name !== undefined && name !== task.name) task.name = pool.intern(name);
   const args = str(e.args);
-  if (args !== undefined) task.args = pool.intern(args);
+  if (args !== undefined && args !== task.args) task.args = pool.internValue(args);
   const kwargs = str(e.kwargs);
-  if (kwargs !== undefined) task.kwargs = pool.intern(kwargs);
+  if (kwargs !== undefined && kwargs !== task.kwargs) task.kwargs = pool.internValue(kwargs);
   const retries = num(e.retries);
   if (retries !== undefined) task.retries = retries;
   const eta = strOrNull(e.eta);
-  if (eta !== undefined) task.eta = eta;
+  if (eta !== undefined && eta !== task.eta) task.eta = eta;
   const expires = strOrNull(e.expires);
-  if (expires !== undefined) task.expires = expires;
+  if (expires !== undefined && expires !== task.expires) task.expires = expires;
   const rootId = strOrNull(e.root_id);
   // The root is most often the task itself: share its id string.
-  if (rootId !== undefined) task.rootId = rootId === task.id ? task.id : rootId;
+  if (rootId !== undefined && rootId !== task.rootId) task.rootId = rootId === task.id ? task.id : rootId;
   const parentId = strOrNull(e.parent_id);
   // A retried task's message names itself as parent; keep the real parent instead of a self-loop.
-  if (parentId !== undefined && parentId !== task.id) task.parentId = parentId;
+  if (parentId !== undefined && parentId !== task.id && parentId !== task.parentId) task.parentId = parentId;
   const queue = str(e.queue);
-  if (queue !== undefined) task.queue = pool.intern(queue);
+  if (queue !== undefined && queue !== task.queue) task.queue = pool.intern(queue);
   const exchange = str(e.exchange);
-  if (exchange !== undefined) task.exchange = pool.intern(exchange);
+  if (exchange !== undefined && exchange !== task.exchange) task.exchange = pool.intern(exchange);
   const routingKey = str(e.routing_key);
-  if (routingKey !== undefined) task.routingKey = pool.intern(routingKey);
+  if (routingKey !== undefined && routingKey !== task.routingKey) task.routingKey = pool.intern(routingKey);
 }
 
 /** The outcome fields of a state-setting event. */
 function mergeOutcomeFields(task: TaskRecord, e: CeleryEvent, pool: StringInterner): void {
   const result = e.result;
-  if (result !== undefined) task.result = typeof result === 'string' ? pool.intern(result) : result;
+  if (result !== undefined) task.result = pool.internValue(result);
   const runtime = num(e.runtime);
   if (runtime !== undefined) task.times[RUNTIME] = runtime;
   const exception = str(e.exception);
-  if (exception !== undefined) task.exception = pool.intern(exception);
+  if (exception !== undefined) task.exception = pool.internValue(exception);
   const traceback = str(e.traceback);
-  if (traceback !== undefined) task.traceback = pool.intern(traceback);
+  if (traceback !== undefined) task.traceback = pool.internValue(traceback);
 }
 
 /**
@@ -264,6 +272,28 @@ function mergeEventDetails(task: TaskRecord, e: CeleryEvent): void {
   if (requeue !== undefined) task.requeue = requeue;
 }
 
+/** What a `task-<subject>` event does, worked out once per subject (ClusterState caches it per type). */
+export interface TaskEventKind {
+  subject: string;
+  /** The state it sets: Celery's for the 8 known subjects, else `SUBJECT` upper-cased. */
+  state: string;
+  precedence: number;
+  /** Slot of its time in TaskRecord.times, or -1 for custom subjects. */
+  timeSlot: number;
+  isSent: boolean;
+  /** History code part of `task-<subject>`. */
+  typeCode: number;
+}
+
+export function taskEventKind(subject: string): TaskEventKind {
+  const known = TASK_EVENT_STATE.get(subject);
+  const state = known ?? subject.toUpperCase();
+  return {
+    subject, state, precedence: precedence(state), timeSlot: SUBJECT_TIME_SLOT.get(subject) ?? -1, isSent: subject === 'sent',
+    typeCode: typeCode(`task-${subject}`),
+  };
+}
+
 /**
  * Apply a `task-<subject>` event with Celery's merge rule: an event whose state comes *before*
  * the current one by PRECEDENCE (e.g. `task-received` arriving after `task-succeeded`) only
@@ -275,15 +305,23 @@ function mergeEventDetails(task: TaskRecord, e: CeleryEvent): void {
  * Strings the task keeps go through `pool` (one copy for repeated values).
  */
 export function applyTaskEvent(task: TaskRecord, subject: string, event: CeleryEvent, pool: StringInterner = NO_POOL): void {
-  const known = TASK_EVENT_STATE.get(subject);
-  const state = known ?? subject.toUpperCase();
+  applyTaskEventOfKind(task, taskEventKind(subject), event, pool);
+}
+
+/** {@link applyTaskEvent} with the subject already worked out. */
+export function applyTaskEventOfKind(task: TaskRecord, kind: TaskEventKind, event: CeleryEvent, pool: StringInterner = NO_POOL): void {
+  const state = kind.state;
   const timestamp = time(event.timestamp);
   const times = task.times;
-  if (known !== undefined) times[SUBJECT_TIME_SLOT.get(subject) as number] = timestamp;
-  if (subject === 'sent') task.client = pool.intern(event.hostname);
-  else if (event.hostname) task.worker = pool.intern(event.hostname);
+  if (kind.timeSlot >= 0) times[kind.timeSlot] = timestamp;
+  const hostname = event.hostname;
+  if (kind.isSent) {
+    if (hostname !== task.client) task.client = pool.intern(hostname);
+  } else if (hostname && hostname !== task.worker) {
+    task.worker = pool.intern(hostname);
+  }
 
-  const late = state !== RETRY && task.state !== RETRY && precedence(state) > precedence(task.state);
+  const late = state !== RETRY && task.state !== RETRY && kind.precedence > precedence(task.state);
   mergeEarlierFields(task, event, pool);
   mergeEventDetails(task, event);
   if (!late) {
@@ -293,5 +331,5 @@ export function applyTaskEvent(task: TaskRecord, subject: string, event: CeleryE
     task.clock = event.clock;
   }
   times[LAST_SEEN] = time(event.local_received);
-  task.pushHistory(event.type, timestamp, event.hostname);
+  task.pushHistory(kind.typeCode, timestamp, hostname);
 }

@@ -4,9 +4,9 @@
  * a throughput-by-state time series. Fed by ClusterState with every state change, so a task is
  * counted once per transition however many sources (events, backend, inspect) report it.
  *
- * Each series is three rings of buckets: 10 s buckets over 5 minutes, 1 minute buckets over an
- * hour, 15 minute buckets over a day; each bucket holds the counters and a runtime histogram
- * (runtimeHistogram.ts). An update is O(1) and memory is fixed per series (~42 KB, outside the JS
+ * Each series is three rings of buckets: 10 s buckets over 5 minutes, 2 minute buckets over an
+ * hour, 30 minute buckets over a day; each bucket holds the counters and a runtime histogram
+ * (runtimeHistogram.ts). An update is O(1) and memory is fixed per series (~23 KB, outside the JS
  * heap). A window is answered from the finest ring that spans it, whole buckets, so its edge is
  * as precise as that ring's bucket width. Times are our clock, epoch seconds.
  */
@@ -29,14 +29,14 @@ const COUNTER_OF_STATE: ReadonlyMap<string, number> = new Map([
 ]);
 
 /** [bucket width, bucket count] of each ring, finest first. */
-const RING_SHAPES: ReadonlyArray<readonly [number, number]> = [[10, 30], [60, 60], [900, 96]];
+const RING_SHAPES: ReadonlyArray<readonly [number, number]> = [[10, 30], [120, 30], [1800, 48]];
 /** Throughput series: 10 s over an hour, 1 minute over a day. */
 const THROUGHPUT_SHAPES: ReadonlyArray<readonly [number, number]> = [[10, 360], [60, 1440]];
 /** States of the throughput series: Celery's eight, then every custom state together. */
 export const THROUGHPUT_STATES: readonly string[] = Object.freeze([...TASK_STATES, 'OTHER']);
 
 /** Per-name and per-worker series kept at most (network input must not grow memory without end). */
-export const MAX_STATS_KEYS = 2048;
+export const MAX_STATS_KEYS = 512;
 
 /** What happened in a window (for one task name, one worker, or the cluster). */
 export interface RunStats {
