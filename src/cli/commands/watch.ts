@@ -52,7 +52,8 @@ export const watchCommand: CliCommand = {
         const snapshot = monitorSnapshot(monitor, taskRows);
         const connection = describeConnectionStatus(monitor.status, Date.now());
         if (ctx.out.json) {
-          ctx.out.value({ at: Date.now() / 1000, connection: monitor.status, ...snapshot }, true);
+          const { events, eventsLost, blocked } = monitor.health;
+          ctx.out.value({ at: Date.now() / 1000, connection: monitor.status, health: { events, eventsLost: eventsLost ?? 0, blocked }, ...snapshot }, true);
         } else {
           const lines = renderSummary(snapshot, { broker: ctx.brokerUrl.redacted, now: Date.now() / 1000, eventCount: monitor.health.events, connection });
           if (tty) process.stdout.write(CLEAR_SCREEN);

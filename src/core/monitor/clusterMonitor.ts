@@ -249,6 +249,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       onLost: (s, reason) => this.supervisor.fail(s, new Error(`connection lost: ${reason}`)),
       onBackendProblem: (problem) => this.setBackendProblem(problem),
       describe: (err) => this.describe(err),
+      onNotice: (notice) => (this.recorder.notice(notice) ? this.changed() : undefined),
     });
     try {
       await this.work.initialSync(session, isCurrent);

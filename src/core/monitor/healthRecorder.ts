@@ -3,6 +3,7 @@
  * calls. Counts and the recent problems live in {@link MonitorHealth}; log lines go through a
  * {@link RateLimitedLog} so 1 000 bad events a second make a handful of lines, not 1 000.
  */
+import type { BrokerNotice } from '../broker/brokerNotices';
 import type { Undecodable } from '../celery/rawMessage';
 import { snapshotErrorOf } from '../state/index';
 import type { SnapshotError } from '../state/snapshotTypes';
@@ -42,6 +43,23 @@ export class HealthRecorder {
   problem(source: string, message: string, level: LogLevel = 'warn'): void {
     this.remember({ kind: 'error', source, message });
     this.log.report(`problems with ${source}`, level, `${source}: ${message}`);
+  }
+
+  /** Record what the broker told (blocked, unblocked, events dropped); true when the health changed. */
+  notice(notice: BrokerNotice): boolean {
+    const health = this.health;
+    if (notice.kind === 'blocked') {
+      health.blocked = notice.reason;
+      this.problem('broker', `RabbitMQ blocked the connection (${notice.reason}): control requests, and the workers' events, wait until the alarm clears`);
+    } else if (notice.kind === 'unblocked') {
+      if (health.blocked === undefined) return false;
+      delete health.blocked;
+      this.log.report('broker', 'info', 'RabbitMQ unblocked the connection');
+    } else {
+      health.eventsLost = (health.eventsLost ?? 0) + notice.count;
+      this.problem('events', notice.reason);
+    }
+    return true;
   }
 
   private remember(error: SnapshotError): void {

@@ -5,6 +5,7 @@
  */
 import { RedisResultBackend } from '../backend/redisResultBackend';
 import type { Broker, Subscription } from '../broker/broker';
+import { reportsNotices, type BrokerNotice } from '../broker/brokerNotices';
 import { createBroker } from '../broker/createBroker';
 import type { RawMessage, Undecodable } from '../celery/rawMessage';
 import { RemoteControl } from '../control/remoteControl';
@@ -38,6 +39,8 @@ export interface SessionHandlers {
   onBackendProblem(problem: string | undefined): void;
   /** Make an error safe to show. */
   describe(err: unknown): string;
+  /** The broker told something beyond a lost connection (RabbitMQ: blocked, events dropped). */
+  onNotice?(notice: BrokerNotice): void;
 }
 
 /** AmqpBroker tells when its connection drops; the Broker interface does not (yet) say so. */
@@ -91,6 +94,8 @@ export class MonitorSession {
           handlers.onLost(session, reason);
         }));
       }
+      const onNotice = handlers.onNotice;
+      if (onNotice && reportsNotices(broker)) session.disposables.push(broker.onNotice((n) => onNotice(n)));
       await broker.connect();
       session.subscriptions.push(await broker.subscribeEvents((m) => handlers.onEventMessage(m)));
     } catch (err) {

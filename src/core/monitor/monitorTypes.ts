@@ -81,6 +81,10 @@ export interface MonitorHealth {
   backendProblem?: string;
   /** Times the connection was re-established after a failure. */
   reconnects: number;
+  /** Set while RabbitMQ blocks the connection (a memory or disk alarm): the server's reason. */
+  blocked?: string;
+  /** Events the broker dropped before we could read them (AMQP: expired in our event queue), counted exactly. */
+  eventsLost?: number;
   /** Epoch seconds of the last completed inspect round and queue poll. */
   lastInspectAt?: number;
   lastQueuePollAt?: number;

@@ -10,6 +10,7 @@ import type { OutgoingMessage, RawMessage, Undecodable } from '../../celery/rawM
 import type { AmqpConnectionUrl } from '../../url/connectionUrl';
 import { CeleryLensError, UnsupportedError } from '../../util/errors';
 import { Emitter } from '../../util/emitter';
+import type { BrokerNotice } from '../brokerNotices';
 import type { Disposable } from '../../util/disposable';
 import { silentLogger, type Logger } from '../../util/logger';
 import { openAmqpConnection, sanitize } from './amqpConnect';
@@ -47,6 +48,7 @@ export class AmqpBroker implements Broker, AmqpSession {
   private connecting?: Promise<ChannelModel>;
   private closed = false;
   private readonly lost = new Emitter<string>();
+  private readonly notices = new Emitter<BrokerNotice>();
   private readonly publisher = new AmqpPublisher(this);
   private readonly subscriptions = new Set<Subscription>();
 
@@ -78,7 +80,7 @@ export class AmqpBroker implements Broker, AmqpSession {
   }
 
   async subscribeEvents(onMessage: (message: RawMessage | Undecodable) => void): Promise<AmqpEventSubscription> {
-    const inner = await amqpSubscribeEvents(this, onMessage);
+    const inner = await amqpSubscribeEvents(this, onMessage, (count, reason) => this.notices.fire({ kind: 'events-lost', count, reason }));
     const subscriptions = this.subscriptions;
     const outer: AmqpEventSubscription = {
       get queueName() {
@@ -134,6 +136,11 @@ export class AmqpBroker implements Broker, AmqpSession {
     return this.lost.event(listener);
   }
 
+  /** Blocked/unblocked connection and events dropped from our event queue (see {@link BrokerNotice}). */
+  onNotice(listener: (notice: BrokerNotice) => void): Disposable {
+    return this.notices.event(listener);
+  }
+
   private guardChannel<T extends Channel>(channel: T): T {
     // Without an 'error' listener a server-side channel close (404, 406...) is an uncaught
     // exception; the failing call already rejects with the same error, so logging is enough.
@@ -174,10 +181,9 @@ export class AmqpBroker implements Broker, AmqpSession {
       this.logger.warn(`RabbitMQ connection to ${this.url.redacted} lost: ${reason}; reconnecting on next use`);
       this.lost.fire(reason);
     });
-    connection.on('blocked', (reason: string) => {
-      this.logger.warn(`RabbitMQ blocked this connection (${reason}): publishing will wait until it is unblocked`);
-    });
-    connection.on('unblocked', () => this.logger.info('RabbitMQ unblocked this connection'));
+    // A resource alarm: our publishes (control requests) wait, and so do the workers' events.
+    connection.on('blocked', (reason: string) => this.notices.fire({ kind: 'blocked', reason: String(reason) }));
+    connection.on('unblocked', () => this.notices.fire({ kind: 'unblocked' }));
     this.connection = connection;
     this.logger.debug(`connected to RabbitMQ ${this.url.redacted}`);
     return connection;

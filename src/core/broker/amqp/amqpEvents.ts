@@ -5,6 +5,14 @@
  *
  * The subscription outlives trouble: if the server cancels the consumer (the queue was deleted) or
  * the connection drops, it re-declares a fresh queue with backoff until closed.
+ *
+ * Falling behind: the consumer is noAck, as Celery's; RabbitMQ pushes events as fast as the socket
+ * takes them and basic.qos (prefetch) does not apply to a noAck consumer, so there is no prefetch
+ * to size: TCP back-pressure is the only flow control. What does not fit waits in the queue, where
+ * the 5 s message TTL drops it. So the loss is not silent, the event queue dead-letters what it
+ * drops (through the default exchange) into a side queue `celery-lens.lost-events.<uuid>`, which
+ * is purged every second and the count reported (`onLost`). A server that refuses the extra
+ * arguments (no write permission on the default exchange) gets Celery's plain queue instead.
  */
 import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
@@ -19,6 +27,19 @@ export const EVENT_EXCHANGE = 'celeryev';
 /** Celery's receiver queue arguments (ms). */
 export const EVENT_QUEUE_ARGUMENTS = { 'x-message-ttl': 5000, 'x-expires': 60000 };
 const RETRY_DELAYS_MS = [1000, 2000, 5000, 10000, 30000];
+/** How often the dead-letter side queue is purged and counted, ms. */
+export const LOST_EVENTS_CHECK_MS = 1000;
+const LOST_PREFIX = 'celery-lens.lost-events';
+
+/** Told how many events the broker dropped from our queue since the last report. */
+export type LostEventsListener = (count: number, reason: string) => void;
+
+/** undefined for a server refusing the dead-letter arguments (permissions, policy); any other error is rethrown. */
+function refusedOrThrow(err: unknown): undefined {
+  const code = (err as { code?: unknown }).code;
+  if (code === 403 || code === 405 || code === 406 || /ACCESS_REFUSED|PRECONDITION_FAILED|RESOURCE_LOCKED/.test(String((err as Error).message))) return undefined;
+  throw err;
+}
 
 class AmqpEventSubscription implements Subscription {
   private channel?: Channel;
@@ -28,10 +49,14 @@ class AmqpEventSubscription implements Subscription {
   private retryTimer?: NodeJS.Timeout;
   private retries = 0;
   private readonly lostListener: Disposable;
+  private lostQueue?: string;
+  private lostTimer?: NodeJS.Timeout;
+  private deadLettering = true;
 
   constructor(
     private readonly session: AmqpSession,
     private readonly onMessage: (message: RawMessage | Undecodable) => void,
+    private readonly onLost: LostEventsListener = () => undefined,
   ) {
     this.lostListener = session.onConnectionLost((reason) => this.restartLater(`connection lost (${reason})`));
   }
@@ -41,17 +66,32 @@ class AmqpEventSubscription implements Subscription {
     return this.queue;
   }
 
+  /** The side queue counting dropped events (undefined when the server refused dead-lettering). */
+  get lostQueueName(): string | undefined {
+    return this.lostQueue;
+  }
+
   async start(): Promise<void> {
     const t = this.session.commandTimeoutMs;
-    const channel = await withTimeout(this.session.openChannel(), t, 'Opening the events channel');
+    let channel = await withTimeout(this.session.openChannel(), t, 'Opening the events channel');
     this.channel = channel;
-    const queue = `${EVENT_EXCHANGE}.${randomUUID()}`;
+    const id = randomUUID();
+    const queue = `${EVENT_EXCHANGE}.${id}`;
     try {
       // Declared exactly as Celery does; other flags would get 406 PRECONDITION_FAILED.
       await withTimeout(channel.assertExchange(EVENT_EXCHANGE, 'topic', { durable: true, autoDelete: false }), t, 'Declaring the celeryev exchange');
-      await withTimeout(channel.assertQueue(queue, {
-        exclusive: true, autoDelete: true, durable: false, arguments: EVENT_QUEUE_ARGUMENTS,
-      }), t, 'Declaring the event queue');
+      const lostQueue = this.deadLettering ? await this.declareLostQueue(channel, `${LOST_PREFIX}.${id}`, queue).catch(refusedOrThrow) : undefined;
+      if (!lostQueue) {
+        // A refused declare closed the channel: carry on without the count, on a fresh one.
+        this.deadLettering = false;
+        await closeQuietly(channel);
+        channel = await withTimeout(this.session.openChannel(), t, 'Opening the events channel');
+        this.channel = channel;
+        await withTimeout(channel.assertQueue(queue, {
+          exclusive: true, autoDelete: true, durable: false, arguments: EVENT_QUEUE_ARGUMENTS,
+        }), t, 'Declaring the event queue');
+      }
+      this.lostQueue = lostQueue;
       await withTimeout(channel.bindQueue(queue, EVENT_EXCHANGE, '#'), t, 'Binding the event queue');
       this.queue = queue;
       // noAck like Celery's receiver: basic.qos does not apply to such a consumer, and the queue's
@@ -63,10 +103,47 @@ class AmqpEventSubscription implements Subscription {
       await closeQuietly(channel);
       throw err;
     }
+    const current = channel;
     channel.on('close', () => {
-      if (this.channel === channel) this.restartLater('the events channel closed');
+      if (this.channel === current) this.restartLater('the events channel closed');
     });
     this.retries = 0;
+    if (this.lostQueue) this.scheduleLostCheck();
+  }
+
+  /** The side queue, then the event queue dead-lettering into it; resolves the side queue's name. */
+  private async declareLostQueue(channel: Channel, lostQueue: string, queue: string): Promise<string> {
+    const t = this.session.commandTimeoutMs;
+    await withTimeout(channel.assertQueue(lostQueue, {
+      exclusive: true, autoDelete: false, durable: false, arguments: { 'x-expires': EVENT_QUEUE_ARGUMENTS['x-expires'] },
+    }), t, 'Declaring the lost-events queue');
+    await withTimeout(channel.assertQueue(queue, {
+      exclusive: true, autoDelete: true, durable: false,
+      arguments: { ...EVENT_QUEUE_ARGUMENTS, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': lostQueue },
+    }), t, 'Declaring the event queue');
+    return lostQueue;
+  }
+
+  private scheduleLostCheck(): void {
+    clearTimeout(this.lostTimer);
+    this.lostTimer = setTimeout(() => void this.countLost(), LOST_EVENTS_CHECK_MS);
+    this.lostTimer.unref?.();
+  }
+
+  /** Purge the side queue: what it held is what the broker dropped. */
+  private async countLost(): Promise<void> {
+    const channel = this.channel;
+    const lostQueue = this.lostQueue;
+    if (this.closed || !channel || !lostQueue) return;
+    try {
+      const { messageCount } = await withTimeout(channel.purgeQueue(lostQueue), this.session.commandTimeoutMs, 'Counting lost events');
+      if (messageCount > 0) {
+        this.onLost(messageCount, `RabbitMQ dropped ${messageCount} event(s) that waited in the event queue longer than its ${EVENT_QUEUE_ARGUMENTS['x-message-ttl'] / 1000} s TTL (we fell behind)`);
+      }
+    } catch (err) {
+      this.session.logger.debug(`lost-events count: ${describeAmqpError(err, 'purge', this.session.url).message}`);
+    }
+    if (this.channel === channel && !this.closed) this.scheduleLostCheck();
   }
 
   private deliver(msg: ConsumeMessage | null): void {
@@ -84,6 +161,7 @@ class AmqpEventSubscription implements Subscription {
 
   private restartLater(reason: string): void {
     if (this.closed || this.retryTimer) return;
+    clearTimeout(this.lostTimer);
     const old = this.channel;
     this.channel = undefined;
     this.consumerTag = undefined;
@@ -105,6 +183,7 @@ class AmqpEventSubscription implements Subscription {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.lostTimer);
     this.retryTimer = undefined;
     this.lostListener.dispose();
     const channel = this.channel;
@@ -114,6 +193,7 @@ class AmqpEventSubscription implements Subscription {
     try {
       if (this.consumerTag) await withTimeout(channel.cancel(this.consumerTag), t, 'Cancelling the event consumer');
       if (this.queue) await withTimeout(channel.deleteQueue(this.queue), t, 'Deleting the event queue');
+      if (this.lostQueue) await withTimeout(channel.deleteQueue(this.lostQueue), t, 'Deleting the lost-events queue');
     } catch (err) {
       // The queue is exclusive and auto-delete: it goes with the consumer or the connection anyway.
       this.session.logger.debug(`events cleanup: ${describeAmqpError(err, 'cleanup', this.session.url).message}`);
@@ -126,8 +206,9 @@ class AmqpEventSubscription implements Subscription {
 export async function amqpSubscribeEvents(
   session: AmqpSession,
   onMessage: (message: RawMessage | Undecodable) => void,
-): Promise<Subscription & { readonly queueName: string | undefined }> {
-  const subscription = new AmqpEventSubscription(session, onMessage);
+  onLost?: LostEventsListener,
+): Promise<Subscription & { readonly queueName: string | undefined; readonly lostQueueName: string | undefined }> {
+  const subscription = new AmqpEventSubscription(session, onMessage, onLost);
   try {
     await subscription.start();
   } catch (err) {
