@@ -13,6 +13,17 @@ export interface CeleryViews extends vscode.Disposable {
   treeViews: Array<vscode.TreeView<CeleryNode>>;
 }
 
+/** Tell the manager whenever a Celery view shows or hides (any visible view keeps the clusters connected). */
+let trackedViews = 0;
+
+export function trackVisibility(manager: ConnectionManager, view: vscode.TreeView<unknown>): vscode.Disposable {
+  const viewId = `view-${++trackedViews}`;
+  const update = () => manager.setViewVisible(viewId, view.visible);
+  update();
+  const subscription = view.onDidChangeVisibility(update);
+  return { dispose: () => { subscription.dispose(); manager.setViewVisible(viewId, false); } };
+}
+
 export function createCeleryViews(manager: ConnectionManager): CeleryViews {
   const workers = new WorkersTreeProvider(manager);
   const queues = new QueuesTreeProvider(manager);
@@ -23,9 +34,7 @@ export function createCeleryViews(manager: ConnectionManager): CeleryViews {
     vscode.window.createTreeView('celeryLens.tasks', { treeDataProvider: tasks, showCollapseAll: true }),
   ];
   tasks.view = treeViews[2];
-  const updateVisibility = () => manager.setViewsVisible(treeViews.some((v) => v.visible));
-  const subscriptions = treeViews.map((v) => v.onDidChangeVisibility(updateVisibility));
-  updateVisibility();
+  const subscriptions = treeViews.map((v) => trackVisibility(manager, v));
   return {
     workers,
     queues,

@@ -30,6 +30,7 @@ export class ConnectionManager implements vscode.Disposable {
   /** Profiles or connection states changed, or the model changed (throttled). */
   readonly onDidChange = this.changed.event;
   private viewsVisible = false;
+  private readonly visibleViews = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshPending = false;
   private lastRefresh = 0;
@@ -63,8 +64,14 @@ export class ConnectionManager implements vscode.Disposable {
     return entry.monitor?.status ?? { kind: 'idle' };
   }
 
-  /** The views' visibility: connecting starts with the first visible view; polling pauses when none is. */
-  setViewsVisible(visible: boolean): void {
+  /** One view's visibility: connecting starts with the first visible view; polling pauses when none is. */
+  setViewVisible(viewId: string, visible: boolean): void {
+    if (visible) this.visibleViews.add(viewId);
+    else this.visibleViews.delete(viewId);
+    this.setViewsVisible(this.visibleViews.size > 0);
+  }
+
+  private setViewsVisible(visible: boolean): void {
     if (visible === this.viewsVisible) return;
     this.viewsVisible = visible;
     for (const entry of this.entries.values()) entry.monitor?.setActive(visible);

@@ -1,6 +1,7 @@
 /** Wires the Errors view and the Problems diagnostics (one model shared by both). */
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connections/connectionManager';
+import { trackVisibility } from '../celeryViews';
 import type { SourceLocator } from '../tracebacks/sourceLocator';
 import { ErrorDiagnostics } from './errorDiagnostics';
 import { ErrorsModel } from './errorsModel';
@@ -18,10 +19,12 @@ export function createErrorsFeature(manager: ConnectionManager, sources: SourceL
   const tree = new ErrorsTreeProvider(manager, model);
   const view = vscode.window.createTreeView('celeryLens.errors', { treeDataProvider: tree, showCollapseAll: true });
   const diagnostics = new ErrorDiagnostics(manager, model, sources);
+  // The Errors view alone open is reason enough to connect.
+  const visibility = trackVisibility(manager, view);
   return {
     model, tree, view, diagnostics,
     dispose() {
-      [diagnostics, view, tree, model].forEach((d) => d.dispose());
+      [visibility, diagnostics, view, tree, model].forEach((d) => d.dispose());
     },
   };
 }
