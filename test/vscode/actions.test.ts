@@ -216,6 +216,16 @@ function actionsOn(cluster: TestCluster): void {
       assert.match(String(retryItem.description), new RegExp(`retry of ${failedId.slice(0, 8)}`));
       const originalItem = await api.views.tasks.getTreeItem({ kind: 'task', connectionId, taskId: failedId, parentKey: 's/FAILURE' });
       assert.match(String(originalItem.description), new RegExp(`retried as ${newId.slice(0, 8)}`));
+
+      // Read-only helpers on the same task: the celery call line, the stored result, the id.
+      const line = await vscode.commands.executeCommand<string>('celeryLens.task.copyCeleryCall', { connectionId, taskId: failedId });
+      assert.match(line, /^celery call lens_testapp\.tasks\.fail_nested --args='\[7\]'( --queue=celery)?$/);
+      assert.equal(await vscode.env.clipboard.readText(), line);
+      const doc = await vscode.commands.executeCommand<vscode.TextDocument>('celeryLens.task.openResult', { connectionId, taskId: failedId });
+      const stored = JSON.parse(doc.getText()) as { status: string; args: unknown; name: string; taskId: string };
+      assert.deepEqual([stored.status, stored.args, stored.name, stored.taskId], ['FAILURE', [7], 'lens_testapp.tasks.fail_nested', failedId]);
+      assert.equal(await vscode.commands.executeCommand('celeryLens.task.copyId', { connectionId, taskId: failedId }), failedId);
+      assert.equal(await vscode.env.clipboard.readText(), failedId);
     });
 
     it('pause and resume a queue across the workers that consume it', async () => {
@@ -269,6 +279,16 @@ function actionsOn(cluster: TestCluster): void {
       }
       const rate = (await auditRecords()).find((r) => r.action === 'taskType.rate_limit' && r.parameters.rate_limit === '100/m');
       assert.deepEqual(rate?.parameters, { task_name: 'lens_testapp.tasks.add', rate_limit: '100/m', workers: 'all' });
+    });
+
+    it('Open Audit Log shows the file with every action of this test', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('celeryLens.openAuditLog');
+      const editor = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === api.audit.uri.fsPath), 10_000, 'the audit log editor');
+      const records = () => editor.document.getText().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord).filter((r) => r.connection.name === name);
+      // 18 refusals, then unlock, purge, send, revoke, terminate, retry, 4 consumer steps and 6 limit steps.
+      const ours = await waitFor(() => (records().length >= 18 + 16 ? records() : undefined), 10_000, 'every record in the editor');
+      for (const r of ours) assert.ok(r.time && r.action && r.target !== undefined && r.outcome && r.connection.broker, JSON.stringify(r));
     });
 
     it('make read-only hides actions again', async () => {
