@@ -14,6 +14,7 @@ import {
 import { withTimeout } from '../../util/errors';
 import { closeQuietly, type AmqpSession } from './amqpSession';
 import { describeAmqpError } from './amqpConnect';
+import { kombuCompatibleTable } from './amqpTable';
 
 /** Lamport-ish clock for request headers; workers only take the max, so any increasing value is fine. */
 let clock = 0;
@@ -56,7 +57,7 @@ async function publishRequest(
     contentType: 'application/json',
     contentEncoding: 'utf-8',
     deliveryMode: 2,
-    headers: pidboxRequestHeaders(++clock, options.timeoutMs),
+    headers: kombuCompatibleTable(pidboxRequestHeaders(++clock, options.timeoutMs)),
   });
 }
 

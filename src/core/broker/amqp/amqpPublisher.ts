@@ -8,6 +8,7 @@ import type { OutgoingMessage } from '../../celery/rawMessage';
 import { CeleryLensError, withTimeout } from '../../util/errors';
 import { closeQuietly, type AmqpSession } from './amqpSession';
 import { describeAmqpError } from './amqpConnect';
+import { kombuCompatibleTable } from './amqpTable';
 
 /** amqplib encodes a header table into a fixed 64 KiB buffer and throws a RangeError beyond it. */
 const HEADER_TABLE_LIMIT = '64 KiB';
@@ -18,7 +19,7 @@ export function publishOptions(message: OutgoingMessage): Options.Publish {
   const options: Options.Publish = {
     contentType: message.contentType,
     contentEncoding: message.contentEncoding,
-    headers: message.headers,
+    headers: kombuCompatibleTable(message.headers),
     deliveryMode: p.delivery_mode ?? 2,
     // Without `mandatory` a message routed nowhere is silently dropped and still confirmed.
     mandatory: true,
