@@ -72,6 +72,12 @@ export function planRetry(known: { task: KnownTask; meta?: TaskMeta; message?: T
   return plan;
 }
 
+/** Why a task in `state` must not be retried (it may still run), or undefined when it may. */
+export function notRetryable(state: string | undefined): string | undefined {
+  if (state === undefined || RETRYABLE_STATES.includes(state)) return undefined;
+  return `only ${RETRYABLE_STATES.join(', ')} tasks are retried; this one is ${state}`;
+}
+
 /** Why a plan cannot be sent as is, or undefined when it can. */
 export function retryBlocker(plan: RetryPlan): string | undefined {
   if (!plan.name) return `the task name of ${plan.originalId} is unknown (no event, result or message names it)`;

@@ -70,7 +70,10 @@ export async function confirmed(kind: ConfirmKind, text: ConfirmationText): Prom
 /** The monitor of a connection, connected (waits for it, up to 15 s). */
 export async function connectedMonitor(ctx: CommandContext, connectionId: string): Promise<ClusterMonitor> {
   const monitor = await ctx.manager.connect(connectionId);
-  if (!monitor) throw new Error(`cannot connect: ${ctx.manager.status(connectionId).kind === 'error' ? (ctx.manager.status(connectionId) as { reason: string }).reason : 'unknown connection'}`);
+  if (!monitor) {
+    const status = ctx.manager.status(connectionId);
+    throw new Error(`cannot connect: ${status.kind === 'error' ? status.reason : 'unknown connection'}`);
+  }
   const deadline = Date.now() + CONNECT_TIMEOUT_MS;
   while (monitor.status.kind !== 'connected' || !monitor.broker || !monitor.control) {
     if (Date.now() > deadline) throw new Error(`not connected (${monitor.status.kind})`);

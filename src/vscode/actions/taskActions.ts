@@ -4,7 +4,7 @@ import { celeryCallLine } from '../../core/actions/celeryCallLine';
 import { terminateConfirmation } from '../../core/actions/confirmations';
 import { describeReplies, summarizeReplies } from '../../core/actions/controlReplies';
 import { jsonFromPythonRepr, parseArgsJson, parseKwargsJson } from '../../core/actions/jsonArguments';
-import { planRetry, RETRYABLE_STATES, retryBlocker, retrySendOptions, type RetryPlan } from '../../core/actions/retryPlan';
+import { notRetryable, planRetry, RETRYABLE_STATES, retryBlocker, retrySendOptions, type RetryPlan } from '../../core/actions/retryPlan';
 import type { TaskMeta } from '../../core/backend/taskMeta';
 import { isUndecodable } from '../../core/celery/rawMessage';
 import { encodeTaskMessage } from '../../core/celery/taskEncoder';
@@ -74,11 +74,12 @@ async function editArguments(title: string, why: string, args: string, kwargs: s
   return a.ok && k.ok ? { args: a.value, kwargs: k.value } : undefined;
 }
 
-async function retryPlanFor(ctx: CommandContext, connectionId: string, taskId: string): Promise<RetryPlan> {
+async function retryPlanFor(ctx: CommandContext, connectionId: string, taskId: string): Promise<RetryPlan & { state?: string }> {
   const monitor = ctx.manager.monitor(connectionId);
   const record = monitor?.state.tasks.get(taskId);
   const meta = await storedMeta(monitor, taskId);
-  return planRetry({ task: { id: taskId, name: record?.name, state: record?.state, args: record?.args, kwargs: record?.kwargs, queue: record?.queue, routingKey: record?.routingKey }, meta });
+  const plan = planRetry({ task: { id: taskId, name: record?.name, state: record?.state, args: record?.args, kwargs: record?.kwargs, queue: record?.queue, routingKey: record?.routingKey }, meta });
+  return { ...plan, state: meta?.status ?? record?.state };
 }
 
 /**
@@ -92,6 +93,8 @@ export async function retryTask(ctx: CommandContext, arg?: unknown): Promise<Act
   const spec = { action: 'task.retry', title: 'Retry', target: target.taskId };
   if (await refuseIfReadOnly(ctx, target.connectionId, spec)) return { outcome: 'refused' };
   const plan = await retryPlanFor(ctx, target.connectionId, target.taskId);
+  const refusal = notRetryable(plan.state);
+  if (refusal) throw new Error(refusal);
   if (!plan.name) throw new Error(retryBlocker(plan));
   let args = plan.args;
   let kwargs = plan.kwargs;

@@ -28,7 +28,7 @@ async function askNumber(arg: unknown, field: string, prompt: string, value?: st
 }
 
 async function askQueue(arg: unknown, prompt: string): Promise<string | undefined> {
-  return stringField(arg, 'queue') ?? (await vscode.window.showInputBox({ prompt, ignoreFocusOut: true }))?.trim() ?? undefined;
+  return stringField(arg, 'queue') ?? ((await vscode.window.showInputBox({ prompt, ignoreFocusOut: true }))?.trim() || undefined);
 }
 
 const DEFS = {

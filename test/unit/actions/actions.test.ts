@@ -3,7 +3,7 @@ import { auditJsonLine, auditLogLine, buildAuditRecord } from '../../../src/core
 import { celeryCallLine, shellQuote } from '../../../src/core/actions/celeryCallLine';
 import { displayListName, purgeConfirmation, shutdownConfirmation, terminateConfirmation } from '../../../src/core/actions/confirmations';
 import { jsonFromPythonRepr, parseArgsJson, parseKwargsJson } from '../../../src/core/actions/jsonArguments';
-import { planRetry, RETRY_OF_HEADER, retryBlocker, retrySendOptions } from '../../../src/core/actions/retryPlan';
+import { notRetryable, planRetry, RETRY_OF_HEADER, retryBlocker, retrySendOptions } from '../../../src/core/actions/retryPlan';
 import type { TaskMeta } from '../../../src/core/backend/taskMeta';
 import { decodeTaskMessage } from '../../../src/core/celery/taskMessage';
 import { encodeTaskMessage } from '../../../src/core/celery/taskEncoder';
@@ -146,5 +146,16 @@ describe('(unit) actions: send options', () => {
     assert.match((parseSendExtras('priority=300') as { error: string }).error, /0 to 255/);
     assert.match((parseSendExtras('countdown=-1') as { error: string }).error, /seconds/);
     assert.match((parseSendExtras('queue=') as { error: string }).error, /needs a value/);
+  });
+});
+
+describe('(unit) actions: which tasks may be retried', () => {
+  it('failed, revoked and rejected ones (or unknown state); never one that may still run', () => {
+    assert.equal(notRetryable('FAILURE'), undefined);
+    assert.equal(notRetryable('REVOKED'), undefined);
+    assert.equal(notRetryable('REJECTED'), undefined);
+    assert.equal(notRetryable(undefined), undefined);
+    assert.equal(notRetryable('STARTED'), 'only FAILURE, REVOKED, REJECTED tasks are retried; this one is STARTED');
+    assert.match(notRetryable('SUCCESS') ?? '', /this one is SUCCESS/);
   });
 });
