@@ -3,7 +3,7 @@
  * Celery events) through the real pipeline, parseRedisEnvelope -> decodeEventMessage ->
  * ClusterState.apply, at full speed on the main thread, and prints:
  * - events/s while the state fills to `maxTasks`, and again while it is full (evicting);
- * - heap per retained task at `maxTasks` tasks (heapUsed after full GCs, minus the baseline);
+ * - heap per retained task at `maxTasks` tasks (heapUsed after full GCs with the state, minus without it);
  * - the time to build each tree level (selectors.ts) over those tasks.
  *
  * Options (environment): BENCH_TASKS (default 100000), BENCH_BATCH (worker buffer limit, default
@@ -71,26 +71,39 @@ interface PhaseResult {
   decodeCpu: number;
 }
 
-/** Feed `tasks` more tasks; only the replay is timed (generating the messages is not). */
-function phase(state: ClusterState, generator: EventStreamGenerator, tasks: number, last: boolean): PhaseResult {
-  const result = { events: 0, messages: 0, seconds: 0, cpu: 0, decodeCpu: 0 };
-  for (let done = 0; done < tasks; done += CHUNK) {
-    const messages = generator.chunk(Math.min(CHUNK, tasks - done));
-    if (last && done + CHUNK >= tasks) messages.push(...generator.drain());
-    const decodeStart = process.cpuUsage();
-    decodeOnly(messages);
-    const decodeUsed = process.cpuUsage(decodeStart);
-    result.decodeCpu += (decodeUsed.user + decodeUsed.system) / 1e6;
-    const start = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
-    const from = performance.now();
-    result.events += replay(state, messages);
-    replayIntervals.push([from, performance.now()]);
-    const used = process.cpuUsage(cpu);
-    result.seconds += Number(process.hrtime.bigint() - start) / 1e9;
-    result.cpu += (used.user + used.system) / 1e6;
-    result.messages += messages.length;
-  }
+/** Decode and apply one chunk, timing only that (generating the messages is not timed). */
+function timedReplay(state: ClusterState, messages: StreamMessage[], result: PhaseResult): void {
+  const decodeStart = process.cpuUsage();
+  decodeOnly(messages);
+  const decodeUsed = process.cpuUsage(decodeStart);
+  result.decodeCpu += (decodeUsed.user + decodeUsed.system) / 1e6;
+  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const from = performance.now();
+  result.events += replay(state, messages);
+  replayIntervals.push([from, performance.now()]);
+  const used = process.cpuUsage(cpu);
+  result.seconds += Number(process.hrtime.bigint() - start) / 1e9;
+  result.cpu += (used.user + used.system) / 1e6;
+  result.messages += messages.length;
+}
+
+function emptyResult(): PhaseResult {
+  return { events: 0, messages: 0, seconds: 0, cpu: 0, decodeCpu: 0 };
+}
+
+/** Feed new tasks until the state holds `maxTasks` of them. */
+function fill(state: ClusterState, generator: EventStreamGenerator): PhaseResult {
+  const result = emptyResult();
+  while (state.tasks.size < state.maxTasks) timedReplay(state, generator.chunk(Math.min(CHUNK, state.maxTasks - state.tasks.size)), result);
+  return result;
+}
+
+/** Feed `tasks` more tasks, then everything still in flight. */
+function more(state: ClusterState, generator: EventStreamGenerator, tasks: number): PhaseResult {
+  const result = emptyResult();
+  for (let done = 0; done < tasks; done += CHUNK) timedReplay(state, generator.chunk(Math.min(CHUNK, tasks - done)), result);
+  timedReplay(state, generator.drain(), result);
   return result;
 }
 
@@ -117,34 +130,37 @@ async function main(): Promise<void> {
     `node ${process.version}, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}` +
     `${gc ? '' : ' (run with --expose-gc for the heap figure)'}`);
   const generator = new EventStreamGenerator(options);
-  generator.chunk(0);
-  const state = new ClusterState({ maxTasks: TASKS });
-  const before = heapNow();
-
-  const fill = phase(state, generator, TASKS, false);
-  console.log(`fill 0 -> ${state.tasks.size.toLocaleString('en')} tasks:   ${rate(fill)}`);
-  const after = heapNow();
+  // Held in a box, not a variable, so it can be dropped for the heap measurement.
+  const box: { state?: ClusterState } = { state: new ClusterState({ maxTasks: TASKS }) };
+  const tasks = exercise(box.state as ClusterState, generator);
+  await new Promise((done) => setTimeout(done, 10)); // let the GC observer deliver
+  console.log(`GC pauses during the replays: ${gcSecondsDuringReplays().toFixed(2)} s`);
   if (gc) {
-    const heap = (after.heap - before.heap) / state.tasks.size;
-    const external = (after.external - before.external) / state.tasks.size;
-    console.log(`heap per retained task at ${state.tasks.size.toLocaleString('en')} tasks: ${Math.round(heap)} B ` +
-      `(+ ${Math.round(external)} B of typed arrays outside the JS heap)`);
+    // What the state retains: the heap with it, minus the heap once it is dropped.
+    const withState = heapNow();
+    delete box.state;
+    const without = heapNow();
+    console.log(`heap per retained task at ${tasks.toLocaleString('en')} tasks: ${Math.round((withState.heap - without.heap) / tasks)} B ` +
+      `(+ ${Math.round((withState.external - without.external) / tasks)} B of typed arrays outside the JS heap)`);
   }
+}
 
-  const full = phase(state, generator, TASKS, true);
+/** Fill the state, keep feeding it while full, time the tree levels; returns the tasks it holds. */
+function exercise(state: ClusterState, generator: EventStreamGenerator): number {
+  const filled = fill(state, generator);
+  console.log(`fill 0 -> ${state.tasks.size.toLocaleString('en')} tasks:   ${rate(filled)}`);
+  const full = more(state, generator, TASKS);
   console.log(`at ${TASKS.toLocaleString('en')} tasks (evicting): ${rate(full)}; ${state.evictedCount.toLocaleString('en')} evicted`);
   const all = {
-    events: fill.events + full.events, messages: fill.messages + full.messages, seconds: fill.seconds + full.seconds, cpu: fill.cpu + full.cpu,
-    decodeCpu: fill.decodeCpu + full.decodeCpu,
+    events: filled.events + full.events, messages: filled.messages + full.messages, seconds: filled.seconds + full.seconds,
+    cpu: filled.cpu + full.cpu, decodeCpu: filled.decodeCpu + full.decodeCpu,
   };
   console.log(`sustained over both:        ${rate(all)}`);
-  await new Promise((done) => setTimeout(done, 10)); // let the GC observer deliver
-  console.log(`  of which GC pauses: ${gcSecondsDuringReplays().toFixed(2)} s of ${all.seconds.toFixed(2)} s`);
-
   console.log(`tree levels over ${state.tasks.size.toLocaleString('en')} tasks (median / max of 20 runs):`);
   for (const { level, median, max, detail } of treeLevelTimings(state)) {
     console.log(`  ${level.padEnd(44)} ${median.toFixed(2).padStart(7)} ms ${max.toFixed(2).padStart(7)} ms   ${detail}`);
   }
+  return state.tasks.size;
 }
 
 void main();
