@@ -279,6 +279,11 @@ function actionsOn(cluster: TestCluster): void {
       }
       const rate = (await auditRecords()).find((r) => r.action === 'taskType.rate_limit' && r.parameters.rate_limit === '100/m');
       assert.deepEqual(rate?.parameters, { task_name: 'lens_testapp.tasks.add', rate_limit: '100/m', workers: 'all' });
+      // A worker that does not answer: the action fails, and the audit log says why.
+      const failed = await run('celeryLens.worker.poolShrink', { hostname: 'nobody@nowhere', n: 1 });
+      assert.deepEqual([failed?.outcome, failed?.detail], ['failed', 'no reply from nobody@nowhere']);
+      const record = (await auditRecords()).at(-1);
+      assert.deepEqual([record?.action, record?.target, record?.outcome, record?.detail], ['worker.poolShrink', 'nobody@nowhere', 'failed', 'no reply from nobody@nowhere']);
     });
 
     it('Open Audit Log shows the file with every action of this test', async () => {
@@ -286,8 +291,8 @@ function actionsOn(cluster: TestCluster): void {
       await vscode.commands.executeCommand('celeryLens.openAuditLog');
       const editor = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === api.audit.uri.fsPath), 10_000, 'the audit log editor');
       const records = () => editor.document.getText().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord).filter((r) => r.connection.name === name);
-      // 18 refusals, then unlock, purge, send, revoke, terminate, retry, 4 consumer steps and 6 limit steps.
-      const ours = await waitFor(() => (records().length >= 18 + 16 ? records() : undefined), 10_000, 'every record in the editor');
+      // 18 refusals, then unlock, purge, send, revoke, terminate, retry, 4 consumer steps, 6 limit steps and a failure.
+      const ours = await waitFor(() => (records().length >= 18 + 17 ? records() : undefined), 10_000, 'every record in the editor');
       for (const r of ours) assert.ok(r.time && r.action && r.target !== undefined && r.outcome && r.connection.broker, JSON.stringify(r));
     });
 
