@@ -56,7 +56,7 @@ export function countByState(state: ClusterState, filter?: TaskFilter): Map<stri
   } else {
     const perBucket: number[] = [];
     walk(index, plan, (slot) => {
-      const bucket = byState.bucketOf[slot];
+      const bucket = byState.bucketOf(slot);
       perBucket[bucket] = (perBucket[bucket] ?? 0) + 1;
       return true;
     });
@@ -104,12 +104,12 @@ export function workflowTasks(state: ClusterState, rootId: string): TaskRecord[]
   const members: TaskRecord[] = [];
   const root = state.tasks.get(rootId);
   // The root is not in its own list: slot it in by its change number.
-  const rootSeq = root && root.slot >= 0 ? index.createdSeq[root.slot] : -1;
+  const rootSeq = root && root.slot >= 0 ? index.createdSeq(root.slot) : -1;
   let rootPlaced = root === undefined;
   const lists = index.byRoot;
   const bucket = lists.find(rootId);
-  for (let slot = bucket === NONE ? NONE : lists.head[bucket]; slot !== NONE; slot = lists.next[slot]) {
-    if (!rootPlaced && rootSeq > index.createdSeq[slot]) {
+  for (let slot = bucket === NONE ? NONE : lists.head[bucket]; slot !== NONE; slot = lists.next(slot)) {
+    if (!rootPlaced && rootSeq > index.createdSeq(slot)) {
       members.push(root as TaskRecord);
       rootPlaced = true;
     }
@@ -133,8 +133,8 @@ export function lastSeen(task: TaskRecord): number | undefined {
 interface QueryPlan {
   lists: SlotLists;
   buckets: number[];
-  /** The order of those lists, to merge several. */
-  seq: Float64Array;
+  /** The order of those lists, to merge several: stateSeq or createdSeq. */
+  seqOf: (slot: number) => number;
   /** Entries in those buckets. */
   size: number;
   /** Per other dimension: the lists and the allowed bucket numbers. */
@@ -163,8 +163,8 @@ function planQuery(index: TaskIndex, filter: TaskFilter): QueryPlan | undefined 
     for (const b of buckets) allowed[b] = 1;
     return { lists, allowed };
   });
-  const seq = byState ? index.stateSeq : index.createdSeq;
-  return { ...source, seq, checks, text, exact: checks.length === 0 && text === undefined };
+  const seqOf = byState ? (slot: number) => index.stateSeq(slot) : (slot: number) => index.createdSeq(slot);
+  return { ...source, seqOf, checks, text, exact: checks.length === 0 && text === undefined };
 }
 
 /**
@@ -172,20 +172,19 @@ function planQuery(index: TaskIndex, filter: TaskFilter): QueryPlan | undefined 
  * buckets are merged by the plan's sequence (each list is already in that order).
  */
 function walk(index: TaskIndex, plan: QueryPlan, visit: (slot: number) => boolean): void {
-  const { lists, checks, text, seq } = plan;
-  const next = lists.next;
+  const { lists, checks, text, seqOf } = plan;
   const cursors = plan.buckets.map((b) => lists.head[b]);
   const single = cursors.length === 1;
   for (;;) {
     let pick = 0;
     if (!single) {
       for (let i = 1; i < cursors.length; i++) {
-        if (cursors[i] !== NONE && (cursors[pick] === NONE || seq[cursors[i]] > seq[cursors[pick]])) pick = i;
+        if (cursors[i] !== NONE && (cursors[pick] === NONE || seqOf(cursors[i]) > seqOf(cursors[pick]))) pick = i;
       }
     }
     const slot = cursors[pick];
     if (slot === NONE) return;
-    cursors[pick] = next[slot];
+    cursors[pick] = lists.next(slot);
     if (!passes(slot, checks)) continue;
     if (text !== undefined && !text(index.records[slot] as TaskRecord)) continue;
     if (!visit(slot)) return;
@@ -195,7 +194,7 @@ function walk(index: TaskIndex, plan: QueryPlan, visit: (slot: number) => boolea
 function passes(slot: number, checks: QueryPlan['checks']): boolean {
   for (let i = 0; i < checks.length; i++) {
     const { lists, allowed } = checks[i];
-    if (allowed[lists.bucketOf[slot]] !== 1) return false;
+    if (allowed[lists.bucketOf(slot)] !== 1) return false;
   }
   return true;
 }

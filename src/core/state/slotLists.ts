@@ -1,8 +1,12 @@
 /**
- * Doubly-linked lists of task slots, one list per key (a state, a task name, a worker...), kept
- * in typed arrays indexed by slot: linking, unlinking and moving a task are O(1), and walking a
- * list reads only integers (no task object), so even a 100k-entry walk takes about a millisecond.
- * The arrays hold no pointers, so they also cost the garbage collector nothing.
+ * Doubly-linked lists of task slots, one list per key (a state, a task name, a worker...): linking,
+ * unlinking and moving a task are O(1), and walking a list reads only integers (no task object),
+ * so even a 100k-entry walk takes about a millisecond.
+ *
+ * Every list of every kind lives in one {@link SlotTable}: a typed array with a fixed row of
+ * integers per slot, so what one event touches about a task (its place in the state, name, worker
+ * and root lists) shares a cache line instead of being spread over a dozen arrays. The table
+ * holds no pointers, so it also costs the garbage collector nothing.
  *
  * Buckets (one per key) are numbered; a bucket whose list empties is freed and its number reused,
  * unless its key is pinned (the known states, which views always show).
@@ -11,12 +15,28 @@
 /** "No slot" / "no bucket". */
 export const NONE = -1;
 
+/** Integers per slot: two cache lines, the first holding what every event reads. */
+export const SLOT_STRIDE = 32;
+
+/** The per-slot integer rows, shared by every list kind (and the index's own fields). */
+export class SlotTable {
+  data: Int32Array;
+
+  constructor(public capacity: number) {
+    this.data = new Int32Array(capacity * SLOT_STRIDE).fill(NONE);
+  }
+
+  /** Make room for slots up to `capacity` - 1. */
+  grow(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    const bigger = new Int32Array(capacity * SLOT_STRIDE).fill(NONE);
+    bigger.set(this.data);
+    this.data = bigger;
+    this.capacity = capacity;
+  }
+}
+
 export class SlotLists {
-  /** Per slot: previous and next slot in its list (towards the head / the tail). */
-  prev: Int32Array;
-  next: Int32Array;
-  /** Per slot: the bucket its list belongs to, or NONE. */
-  bucketOf: Int32Array;
   /** Per bucket: first and last slot, entry count, key. */
   readonly head: number[] = [];
   readonly tail: number[] = [];
@@ -26,21 +46,33 @@ export class SlotLists {
   private readonly pinned = new Set<string>();
   private readonly freeBuckets: number[] = [];
 
-  constructor(capacity: number, pinnedKeys: readonly string[] = []) {
-    this.prev = new Int32Array(capacity).fill(NONE);
-    this.next = new Int32Array(capacity).fill(NONE);
-    this.bucketOf = new Int32Array(capacity).fill(NONE);
+  /** The lists keep (prev, next, bucket) at `base`, `base + 1`, `base + 2` of each slot's row. */
+  constructor(private readonly table: SlotTable, private readonly base: number, pinnedKeys: readonly string[] = []) {
     for (const key of pinnedKeys) {
       this.pinned.add(key);
       this.bucket(key);
     }
   }
 
-  /** Make room for slots up to `capacity` - 1. */
-  grow(capacity: number): void {
-    this.prev = grown(this.prev, capacity);
-    this.next = grown(this.next, capacity);
-    this.bucketOf = grown(this.bucketOf, capacity);
+  /** The slot before `slot` in its list (towards the head), or NONE. */
+  prev(slot: number): number {
+    return this.table.data[slot * SLOT_STRIDE + this.base];
+  }
+
+  /** The slot after `slot` in its list (towards the tail), or NONE. */
+  next(slot: number): number {
+    return this.table.data[slot * SLOT_STRIDE + this.base + 1];
+  }
+
+  /** The bucket of the list `slot` is in, or NONE. */
+  bucketOf(slot: number): number {
+    return this.table.data[slot * SLOT_STRIDE + this.base + 2];
+  }
+
+  /** The key of the list `slot` is in, or undefined. */
+  keyOf(slot: number): string | undefined {
+    const bucket = this.table.data[slot * SLOT_STRIDE + this.base + 2];
+    return bucket === NONE ? undefined : this.keys[bucket];
   }
 
   /** The bucket of `key`, created when missing. */
@@ -74,47 +106,54 @@ export class SlotLists {
 
   /** Link `slot` (not in any list) at the head of `bucket`. */
   linkHead(slot: number, bucket: number): void {
+    const data = this.table.data;
+    const at = slot * SLOT_STRIDE + this.base;
     const first = this.head[bucket];
-    this.prev[slot] = NONE;
-    this.next[slot] = first;
+    data[at] = NONE;
+    data[at + 1] = first;
+    data[at + 2] = bucket;
     if (first === NONE) this.tail[bucket] = slot;
-    else this.prev[first] = slot;
+    else data[first * SLOT_STRIDE + this.base] = slot;
     this.head[bucket] = slot;
-    this.bucketOf[slot] = bucket;
     this.size[bucket]++;
   }
 
   /** Link `slot` (not in any list) at the tail of `bucket`. */
   linkTail(slot: number, bucket: number): void {
+    const data = this.table.data;
+    const at = slot * SLOT_STRIDE + this.base;
     const last = this.tail[bucket];
-    this.next[slot] = NONE;
-    this.prev[slot] = last;
+    data[at] = last;
+    data[at + 1] = NONE;
+    data[at + 2] = bucket;
     if (last === NONE) this.head[bucket] = slot;
-    else this.next[last] = slot;
+    else data[last * SLOT_STRIDE + this.base + 1] = slot;
     this.tail[bucket] = slot;
-    this.bucketOf[slot] = bucket;
     this.size[bucket]++;
   }
 
   /** Take `slot` out of its list (no-op when it is in none); frees an emptied unpinned bucket. */
   unlink(slot: number): void {
-    const bucket = this.bucketOf[slot];
+    const data = this.table.data;
+    const base = this.base;
+    const at = slot * SLOT_STRIDE + base;
+    const bucket = data[at + 2];
     if (bucket === NONE) return;
-    const before = this.prev[slot];
-    const after = this.next[slot];
+    const before = data[at];
+    const after = data[at + 1];
     if (before === NONE) this.head[bucket] = after;
-    else this.next[before] = after;
+    else data[before * SLOT_STRIDE + base + 1] = after;
     if (after === NONE) this.tail[bucket] = before;
-    else this.prev[after] = before;
-    this.prev[slot] = NONE;
-    this.next[slot] = NONE;
-    this.bucketOf[slot] = NONE;
+    else data[after * SLOT_STRIDE + base] = before;
+    data[at] = NONE;
+    data[at + 1] = NONE;
+    data[at + 2] = NONE;
     if (--this.size[bucket] === 0) this.release(bucket);
   }
 
   /** Put `slot` at the head of `bucket` (or of no list when `bucket` is NONE). */
   moveToHead(slot: number, bucket: number): void {
-    if (this.bucketOf[slot] === bucket && this.head[bucket] === slot) return;
+    if (bucket !== NONE && this.head[bucket] === slot) return;
     this.unlink(slot);
     if (bucket !== NONE) this.linkHead(slot, bucket);
   }
@@ -126,11 +165,4 @@ export class SlotLists {
     this.keys[bucket] = undefined;
     this.freeBuckets.push(bucket);
   }
-}
-
-function grown(array: Int32Array, capacity: number): Int32Array {
-  if (capacity <= array.length) return array;
-  const bigger = new Int32Array(capacity).fill(NONE);
-  bigger.set(array);
-  return bigger;
 }

@@ -11,7 +11,7 @@
  * finished, and the others in the order they were created. Eviction takes the oldest finished
  * task, and an unfinished one only when none is finished; both are O(1).
  */
-import { NONE, SlotLists } from './slotLists';
+import { NONE, SLOT_STRIDE, SlotLists, SlotTable } from './slotLists';
 import type { TaskRecord } from './taskRecord';
 import { FAILURE, PENDING, RECEIVED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from './taskStates';
 
@@ -25,12 +25,22 @@ const FINISHED = 0;
 const UNFINISHED = 1;
 const INITIAL_CAPACITY = 1024;
 
+// Each slot's row in the SlotTable: the first cache line (0..15) holds what an event reads.
+const STATE_LISTS = 0;
+const NAME_LISTS = 3;
+const WORKER_LISTS = 6;
+const ROOT_LISTS = 9;
+const STATE_SEQ = 12; // high and low 31 bits
+const ALL_LIST = 16;
+const LIFECYCLE_LISTS = 19;
+const CREATED_SEQ = 22;
+const SEQ_SPLIT = 2 ** 31;
+
 export class TaskIndex {
   /** Task per slot. */
   records: Array<TaskRecord | undefined> = [];
-  /** Per slot: when (a counter) the task entered its current state / was created; larger = newer. */
-  stateSeq: Float64Array;
-  createdSeq: Float64Array;
+  /** The rows of every list, and each slot's sequence numbers. */
+  readonly table: SlotTable;
   readonly all: SlotLists;
   readonly byState: SlotLists;
   readonly byName: SlotLists;
@@ -48,15 +58,32 @@ export class TaskIndex {
   constructor(private readonly maxSlots: number) {
     const capacity = Math.min(INITIAL_CAPACITY, maxSlots);
     this.capacity = capacity;
-    this.stateSeq = new Float64Array(capacity);
-    this.createdSeq = new Float64Array(capacity);
-    this.all = new SlotLists(capacity, ['']);
-    this.byState = new SlotLists(capacity, TASK_STATES);
-    this.byName = new SlotLists(capacity);
-    this.byWorker = new SlotLists(capacity);
-    this.byRoot = new SlotLists(capacity);
-    this.lifecycle = new SlotLists(capacity, ['finished', 'unfinished']);
+    this.table = new SlotTable(capacity);
+    this.all = new SlotLists(this.table, ALL_LIST, ['']);
+    this.byState = new SlotLists(this.table, STATE_LISTS, TASK_STATES);
+    this.byName = new SlotLists(this.table, NAME_LISTS);
+    this.byWorker = new SlotLists(this.table, WORKER_LISTS);
+    this.byRoot = new SlotLists(this.table, ROOT_LISTS);
+    this.lifecycle = new SlotLists(this.table, LIFECYCLE_LISTS, ['finished', 'unfinished']);
     this.allBucket = this.all.bucket('');
+  }
+
+  /** When (a change counter) the task in `slot` entered its current state; larger = newer. */
+  stateSeq(slot: number): number {
+    const at = slot * SLOT_STRIDE + STATE_SEQ;
+    return this.table.data[at] * SEQ_SPLIT + this.table.data[at + 1];
+  }
+
+  /** When (same counter) the task in `slot` was first seen. */
+  createdSeq(slot: number): number {
+    const at = slot * SLOT_STRIDE + CREATED_SEQ;
+    return this.table.data[at] * SEQ_SPLIT + this.table.data[at + 1];
+  }
+
+  private setSeq(slot: number, field: number, seq: number): void {
+    const at = slot * SLOT_STRIDE + field;
+    this.table.data[at] = Math.floor(seq / SEQ_SPLIT);
+    this.table.data[at + 1] = seq % SEQ_SPLIT;
   }
 
   /** Tasks indexed. */
@@ -75,8 +102,8 @@ export class TaskIndex {
     this.records[slot] = task;
     task.slot = slot;
     const seq = ++this.seq;
-    this.stateSeq[slot] = seq;
-    this.createdSeq[slot] = seq;
+    this.setSeq(slot, STATE_SEQ, seq);
+    this.setSeq(slot, CREATED_SEQ, seq);
     this.all.linkHead(slot, this.allBucket);
     this.placeState(slot, task);
     this.placeKeys(slot, task);
@@ -91,12 +118,12 @@ export class TaskIndex {
     const slot = task.slot;
     if (slot < 0 || this.records[slot] !== task) return undefined;
     this.placeKeys(slot, task);
-    const previous = this.byState.keys[this.byState.bucketOf[slot]];
+    const previous = this.byState.keyOf(slot);
     if (previous === task.state) return undefined;
-    this.stateSeq[slot] = ++this.seq;
+    this.setSeq(slot, STATE_SEQ, ++this.seq);
     this.placeState(slot, task);
     const finished = FINISHED_STATES.has(task.state) ? FINISHED : UNFINISHED;
-    if (this.lifecycle.bucketOf[slot] !== finished) {
+    if (this.lifecycle.bucketOf(slot) !== finished) {
       this.lifecycle.unlink(slot);
       this.lifecycle.linkTail(slot, finished);
     }
@@ -154,22 +181,14 @@ export class TaskIndex {
 
   private grow(): void {
     const capacity = Math.max(this.capacity + 1, Math.min(this.capacity * 2, this.maxSlots));
-    for (const lists of [this.all, this.byState, this.byName, this.byWorker, this.byRoot, this.lifecycle]) lists.grow(capacity);
-    this.stateSeq = grownFloats(this.stateSeq, capacity);
-    this.createdSeq = grownFloats(this.createdSeq, capacity);
+    this.table.grow(capacity);
     this.capacity = capacity;
   }
 }
 
-function grownFloats(array: Float64Array, capacity: number): Float64Array {
-  const bigger = new Float64Array(capacity);
-  bigger.set(array);
-  return bigger;
-}
-
 /** Link the slot under `key` (no list when undefined) unless it is there already; returns its bucket. */
 function moveIfChanged(lists: SlotLists, slot: number, key: string | undefined): number {
-  const current = lists.bucketOf[slot];
+  const current = lists.bucketOf(slot);
   if (current === NONE ? key === undefined : lists.keys[current] === key) return current;
   const bucket = key === undefined ? NONE : lists.bucket(key);
   lists.moveToHead(slot, bucket);

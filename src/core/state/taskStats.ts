@@ -4,17 +4,18 @@
  * a throughput-by-state time series. Fed by ClusterState with every state change, so a task is
  * counted once per transition however many sources (events, backend, inspect) report it.
  *
- * Each series is three rings of buckets: 10 s buckets over 5 minutes, 2 minute buckets over an
- * hour, 30 minute buckets over a day; each bucket holds the counters and a runtime histogram
- * (runtimeHistogram.ts). An update is O(1) and memory is fixed per series (~23 KB, outside the JS
- * heap). A window is answered from the finest ring that spans it, whole buckets, so its edge is
- * as precise as that ring's bucket width. Times are our clock, epoch seconds.
+ * Each series is a cascade of three rings of buckets (windowRing.ts): 10 s buckets over 5 minutes,
+ * rolled into 2 minute buckets over an hour, rolled into 30 minute buckets over a day; each bucket
+ * holds the counters and a runtime histogram (runtimeHistogram.ts). An update writes one bucket,
+ * O(1), and memory is fixed per series (~23 KB, outside the JS heap). A window sums the buckets
+ * inside it, so its old edge is as precise as the buckets there: 10 s for the last 5 minutes,
+ * 2 minutes up to an hour, 30 minutes beyond. Times are our clock, epoch seconds.
  */
 import { quantileOf, RUNTIME_BINS, runtimeBin } from './runtimeHistogram';
 import type { TaskRecord } from './taskRecord';
 import { TASK_STATES } from './taskIndex';
 import { FAILURE, REJECTED, RETRY, REVOKED, SUCCESS } from './taskStates';
-import { WindowRing } from './windowRing';
+import { ringCascade, WindowRing } from './windowRing';
 
 const SUCCEEDED_FIELD = 0;
 const FAILED_FIELD = 1;
@@ -65,34 +66,26 @@ export interface ThroughputSeries {
   counts: Map<string, number[]>;
 }
 
-function pickRing(rings: WindowRing[], seconds: number): WindowRing {
-  for (const ring of rings) if (ring.span >= seconds) return ring;
-  return rings[rings.length - 1];
-}
-
 /** One series: the counters and runtime histograms of one task name, worker, or the cluster. */
 class RunSeries {
-  private readonly rings = RING_SHAPES.map(([width, length]) => new WindowRing(width, length, STRIDE));
+  private readonly ring = ringCascade(RING_SHAPES, STRIDE);
 
   record(at: number, field: number, runtime: number | undefined): void {
-    for (const ring of this.rings) {
-      const row = ring.row(at);
-      if (row < 0) continue;
-      const base = row * STRIDE;
-      ring.counts[base + field]++;
-      if (runtime !== undefined) {
-        ring.counts[base + COUNTERS + runtimeBin(runtime)]++;
-        ring.sums[row] += runtime;
-      }
+    const target = this.ring.target(at);
+    if (!target) return;
+    const { ring, row } = target;
+    const base = row * STRIDE;
+    ring.counts[base + field]++;
+    if (runtime !== undefined) {
+      ring.counts[base + COUNTERS + runtimeBin(runtime)]++;
+      ring.sums[row] += runtime;
     }
   }
 
   summary(now: number, windowSeconds: number): RunStats {
-    const ring = pickRing(this.rings, windowSeconds);
     const totals = new Float64Array(STRIDE);
     let runtimeSum = 0;
-    ring.forEachBucket(now - windowSeconds, now, (row) => {
-      if (row < 0) return;
+    this.ring.forEachRow(now - windowSeconds, now, (ring, row) => {
       const base = row * STRIDE;
       for (let i = 0; i < STRIDE; i++) totals[i] += ring.counts[base + i];
       runtimeSum += ring.sums[row];
@@ -116,11 +109,11 @@ class RunSeries {
   }
 
   total(from: number, now: number, field: number): number {
-    return pickRing(this.rings, now - from).total(from, now, field);
+    return this.ring.total(from, now, field);
   }
 
   clear(): void {
-    for (const ring of this.rings) ring.clear();
+    this.ring.clear();
   }
 }
 
@@ -134,7 +127,7 @@ export class TaskStats {
   private readonly overall = new RunSeries();
   private readonly byName = new Map<string, RunSeries>();
   private readonly byWorker = new Map<string, RunSeries>();
-  private readonly throughputRings = THROUGHPUT_SHAPES.map(([width, length]) => new WindowRing(width, length, THROUGHPUT_STATES.length));
+  private readonly throughputRing: WindowRing = ringCascade(THROUGHPUT_SHAPES, THROUGHPUT_STATES.length);
   private readonly stateSlot = new Map(TASK_STATES.map((s, i) => [s, i]));
 
   /** `now`: our clock, epoch seconds. */
@@ -147,7 +140,7 @@ export class TaskStats {
   record(task: TaskRecord, at: number): void {
     const state = task.state;
     const slot = this.stateSlot.get(state) ?? TASK_STATES.length;
-    for (const ring of this.throughputRings) ring.add(at, slot);
+    this.throughputRing.add(at, slot);
     const field = COUNTER_OF_STATE.get(state);
     if (field === undefined) return;
     const runtime = field === SUCCEEDED_FIELD ? task.runtime : undefined;
@@ -191,22 +184,22 @@ export class TaskStats {
    */
   throughput(windowSeconds = 3600): ThroughputSeries {
     const now = this.now();
-    const ring = pickRing(this.throughputRings, windowSeconds);
-    const counts = new Map<string, number[]>(THROUGHPUT_STATES.map((s) => [s, []]));
-    const columns = THROUGHPUT_STATES.map((s) => counts.get(s) as number[]);
-    let start = NaN;
-    ring.forEachBucket(now - windowSeconds, now, (row, bucketStart) => {
-      if (start !== start) start = bucketStart;
-      for (let i = 0; i < columns.length; i++) columns[i].push(row < 0 ? 0 : ring.counts[row * ring.stride + i]);
+    const step = windowSeconds <= THROUGHPUT_SHAPES[0][0] * THROUGHPUT_SHAPES[0][1] ? THROUGHPUT_SHAPES[0][0] : THROUGHPUT_SHAPES[1][0];
+    const first = Math.floor((now - windowSeconds) / step);
+    const buckets = Math.floor(now / step) - first + 1;
+    const columns = THROUGHPUT_STATES.map(() => new Array<number>(buckets).fill(0));
+    this.throughputRing.forEachRow(first * step, now, (ring, row, start) => {
+      const at = Math.floor(start / step) - first;
+      for (let i = 0; i < columns.length; i++) columns[i][at] += ring.counts[row * ring.stride + i];
     });
-    return { start, step: ring.width, counts };
+    return { start: first * step, step, counts: new Map(THROUGHPUT_STATES.map((s, i) => [s, columns[i]])) };
   }
 
   clear(): void {
     this.byName.clear();
     this.byWorker.clear();
     this.overall.clear();
-    for (const ring of this.throughputRings) ring.clear();
+    this.throughputRing.clear();
   }
 }
 

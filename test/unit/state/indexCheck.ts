@@ -16,9 +16,9 @@ function walkAll(lists: SlotLists, label: string): Map<string, number[]> {
     const bucket = lists.find(key);
     const slots: number[] = [];
     let previous = NONE;
-    for (let slot = lists.head[bucket]; slot !== NONE; slot = lists.next[slot]) {
-      assert.equal(lists.prev[slot], previous, `${label} ${key}: prev link of slot ${slot}`);
-      assert.equal(lists.bucketOf[slot], bucket, `${label} ${key}: bucket of slot ${slot}`);
+    for (let slot = lists.head[bucket]; slot !== NONE; slot = lists.next(slot)) {
+      assert.equal(lists.prev(slot), previous, `${label} ${key}: prev link of slot ${slot}`);
+      assert.equal(lists.bucketOf(slot), bucket, `${label} ${key}: bucket of slot ${slot}`);
       slots.push(slot);
       previous = slot;
       assert.ok(slots.length <= lists.size[bucket], `${label} ${key}: longer than its size (a cycle?)`);
@@ -30,8 +30,8 @@ function walkAll(lists: SlotLists, label: string): Map<string, number[]> {
   return out;
 }
 
-function checkOrder(slots: number[], seq: Float64Array, label: string): void {
-  for (let i = 1; i < slots.length; i++) assert.ok(seq[slots[i - 1]] > seq[slots[i]], `${label}: not newest first at ${i}`);
+function checkOrder(slots: number[], seq: (slot: number) => number, label: string): void {
+  for (let i = 1; i < slots.length; i++) assert.ok(seq(slots[i - 1]) > seq(slots[i]), `${label}: not newest first at ${i}`);
 }
 
 function expectMembership(
@@ -42,7 +42,7 @@ function expectMembership(
   for (const task of tasks) {
     const key = keyOfTask(task);
     if (key === undefined) {
-      assert.equal(lists.bucketOf[task.slot], NONE, `${label}: ${task.id} should be in no list`);
+      assert.equal(lists.bucketOf(task.slot), NONE, `${label}: ${task.id} should be in no list`);
       continue;
     }
     const list = expected.get(key) ?? [];
@@ -72,8 +72,8 @@ export function checkIndexes(state: ClusterState): number {
     if (record) assert.equal(state.tasks.get(record.id), record, `slot ${slot} holds a task the state does not have`);
   });
   const all = expectMembership(index.all, 'all', tasks, () => '');
-  checkOrder(all.get('') ?? [], index.createdSeq, 'all');
-  for (const [key, list] of expectMembership(index.byState, 'state', tasks, (t) => t.state)) checkOrder(list, index.stateSeq, `state ${key}`);
+  checkOrder(all.get('') ?? [], (slot) => index.createdSeq(slot), 'all');
+  for (const [key, list] of expectMembership(index.byState, 'state', tasks, (t) => t.state)) checkOrder(list, (slot) => index.stateSeq(slot), `state ${key}`);
   expectMembership(index.byName, 'name', tasks, (t) => t.name);
   expectMembership(index.byWorker, 'worker', tasks, (t) => t.worker);
   expectMembership(index.byRoot, 'root', tasks, rootKey);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ClusterState } from '../../../src/core/state/clusterState';
 import { binLower, quantileOf, RUNTIME_BINS, runtimeBin } from '../../../src/core/state/runtimeHistogram';
 import { MAX_STATS_KEYS } from '../../../src/core/state/taskStats';
-import { WindowRing } from '../../../src/core/state/windowRing';
+import { ringCascade, WindowRing } from '../../../src/core/state/windowRing';
 import { ev } from './stateFixtures';
 
 const T0 = 1_795_428_000; // a multiple of every bucket width (10, 60, 120, 1800 s): edges fall on round numbers
@@ -165,5 +165,18 @@ describe('(unit) runtime histogram and window ring', () => {
     assert.equal(ring.total(100, 139, 0), 2, 'bucket 10 is gone, buckets 11..13 remain');
     ring.add(101, 0);
     assert.equal(ring.total(100, 139, 0), 2, 'too old to record');
+  });
+
+  it('cascaded rings: a reclaimed row rolls into the coarser ring, each value counted once', () => {
+    const fine = ringCascade([[10, 3], [60, 10]], 1);
+    fine.add(100, 0);
+    fine.add(130, 0); // reclaims bucket 10's row: its count moves to the 60 s bucket [60, 120)
+    assert.equal(fine.total(0, 139, 0), 2);
+    assert.equal(fine.total(120, 139, 0), 1, 'the coarse bucket starts before the window: not counted');
+    fine.add(101, 0); // too old for the 10 s ring: goes straight to the coarse one
+    assert.equal(fine.total(0, 139, 0), 3);
+    assert.equal(fine.coarser?.total(60, 119, 0), 2);
+    fine.clear();
+    assert.equal(fine.total(0, 1000, 0), 0);
   });
 });
