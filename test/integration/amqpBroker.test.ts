@@ -133,7 +133,11 @@ describe('(integration) AMQP broker: connection, remote control, events, publish
       assert.equal(q.exclusive, true);
       assert.equal(q.auto_delete, true);
       assert.equal(q.durable, false);
-      assert.deepEqual(q.arguments, { 'x-message-ttl': 5000, 'x-expires': 60000 });
+      // Celery's TTL and expiry, plus dead-lettering into our side queue that counts dropped events.
+      const { 'x-dead-letter-exchange': dlx, 'x-dead-letter-routing-key': dlq, ...celerys } = q.arguments as Record<string, unknown>;
+      assert.deepEqual(celerys, { 'x-message-ttl': 5000, 'x-expires': 60000 });
+      assert.equal(dlx, '');
+      assert.match(String(dlq), /^celery-lens\.lost-events\./);
     });
 
     it('receives worker heartbeats from both workers within a few seconds', async () => {

@@ -15,9 +15,9 @@ import { rawFromManagement } from './managementMessage';
 /** Bodies longer than this are not fetched in full by a peek (the API truncates them). */
 export const PEEK_MAX_BODY_BYTES = 1024 * 1024;
 
-/** Celery's and kombu's own plumbing queues: not task queues, so not listed. */
+/** Celery's, kombu's and our own plumbing queues (`celery-lens.lost-events.*`): not task queues, so not listed. */
 export function isInternalQueue(name: string): boolean {
-  return name.endsWith('.celery.pidbox') || name.startsWith('celeryev.') || name.startsWith('amq.');
+  return name.endsWith('.celery.pidbox') || name.startsWith('celeryev.') || name.startsWith('amq.') || name.startsWith('celery-lens.');
 }
 
 /**

@@ -71,7 +71,7 @@ describe('(unit) AMQP connection settings', () => {
   });
 
   it('skips Celery plumbing queues when listing', () => {
-    for (const q of ['w1@vm.celery.pidbox', 'abc.reply.celery.pidbox', 'celeryev.1234', 'amq.gen-xyz']) assert.ok(isInternalQueue(q), q);
+    for (const q of ['w1@vm.celery.pidbox', 'abc.reply.celery.pidbox', 'celeryev.1234', 'amq.gen-xyz', 'celery-lens.lost-events.1234']) assert.ok(isInternalQueue(q), q);
     for (const q of ['celery', 'priority', 'celeryev', 'reports']) assert.ok(!isInternalQueue(q), q);
   });
 });
