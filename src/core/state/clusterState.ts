@@ -34,6 +34,7 @@ const WORKER_GROUP = 1;
 const OTHER_GROUP = 2;
 
 interface EventKind {
+  type: string;
   group: number;
   /** The part after the first '-' (`succeeded` of `task-succeeded`). */
   subject: string;
@@ -51,7 +52,10 @@ export interface ClusterStateOptions {
 }
 
 export class ClusterState {
-  readonly workers = new Map<string, WorkerRecord>();
+  /** Workers by hostname. Deleting one (forgetting an offline worker) is fine. */
+  readonly workers: Map<string, WorkerRecord> = new WorkerMap(() => {
+    this.lastWorker = undefined;
+  });
   /** Every task kept, by id, in order of first appearance. Read-only: change tasks through the state. */
   readonly tasks: ReadonlyMap<string, TaskRecord>;
   /** Indexes by state, name, worker and root id (read them through selectors.ts). */
@@ -74,6 +78,10 @@ export class ClusterState {
   private readonly orphans = new Map<string, string[]>();
   private readonly taskMap = new Map<string, TaskRecord>();
   private readonly kinds = new Map<string, EventKind>();
+  /** Kinds by type length: finding one compares a few strings instead of hashing the type. */
+  private readonly kindsByLength: EventKind[][] = [];
+  /** The worker of the last event (events come in batches from one worker). */
+  private lastWorker: WorkerRecord | undefined = undefined;
 
   constructor(options: ClusterStateOptions = {}) {
     this.now = options.now ?? (() => Date.now() / 1000);
@@ -108,12 +116,17 @@ export class ClusterState {
 
   /** What an event type means, parsed once per type. */
   private kindOf(type: string): EventKind {
+    const sameLength = this.kindsByLength[type.length];
+    if (sameLength !== undefined) {
+      for (let i = 0; i < sameLength.length; i++) if (sameLength[i].type === type) return sameLength[i];
+    }
     let kind = this.kinds.get(type);
     if (kind !== undefined) return kind;
     const dash = type.indexOf('-');
     const group = dash < 0 ? '' : type.slice(0, dash);
     const subject = type.slice(dash + 1);
     kind = {
+      type,
       group: group === 'task' ? TASK_GROUP : group === 'worker' ? WORKER_GROUP : OTHER_GROUP,
       subject,
       task: group === 'task' ? taskEventKind(subject) : undefined,
@@ -121,7 +134,10 @@ export class ClusterState {
       count: 0,
     };
     // Types come off the wire: remember a bounded number of them.
-    if (this.kinds.size < MAX_EVENT_TYPES) this.kinds.set(type, kind);
+    if (this.kinds.size < MAX_EVENT_TYPES) {
+      this.kinds.set(type, kind);
+      if (kind.known) (this.kindsByLength[type.length] ??= []).push(kind);
+    }
     return kind;
   }
 
@@ -129,11 +145,13 @@ export class ClusterState {
     const id = event.uuid;
     if (typeof id !== 'string' || id === '') return undefined;
     const task = this.getOrCreateTask(id);
+    let worker: WorkerRecord | undefined;
     if (!kind.isSent && event.hostname) {
-      this.getOrCreateWorker(event.hostname).heartbeat(event.local_received, event.timestamp);
+      worker = this.getOrCreateWorker(event.hostname);
+      worker.heartbeat(event.local_received, event.timestamp);
     }
     const parentBefore = task.parentId;
-    applyTaskEventOfKind(task, kind, event, this.strings);
+    applyTaskEventOfKind(task, kind, event, this.strings, worker?.hostname);
     if (task.parentId !== parentBefore) this.linkParent(task);
     this.touch(task, event.local_received);
     return task;
@@ -207,11 +225,14 @@ export class ClusterState {
   }
 
   getOrCreateWorker(hostname: string): WorkerRecord {
+    const last = this.lastWorker;
+    if (last !== undefined && last.hostname === hostname) return last;
     let worker = this.workers.get(hostname);
     if (!worker) {
       worker = new WorkerRecord(hostname);
       this.workers.set(hostname, worker);
     }
+    this.lastWorker = worker;
     return worker;
   }
 
@@ -277,5 +298,22 @@ export class ClusterState {
     this.eventTypeCounts.clear();
     this.eventCount = 0;
     this.unknownEventCount = 0;
+  }
+}
+
+/** A Map that tells its owner when entries go, so a cached entry is never stale. */
+class WorkerMap extends Map<string, WorkerRecord> {
+  constructor(private readonly onRemove: () => void) {
+    super();
+  }
+
+  override delete(key: string): boolean {
+    this.onRemove();
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.onRemove();
+    super.clear();
   }
 }

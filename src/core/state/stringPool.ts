@@ -27,7 +27,16 @@ export interface StringPoolOptions {
  */
 export const MIN_POOLED_VALUE_LENGTH = 32;
 
+/** Entries of the direct-mapped cache in front of the tables (a power of two), and its longest string. */
+const RECENT_SLOTS = 256;
+const RECENT_MAX_LENGTH = 256;
+
 export class StringPool {
+  /**
+   * Recently returned strings, by a cheap hash of length and three characters: a hit costs one
+   * string compare instead of hashing the whole (fresh, never hashed) string for a table lookup.
+   */
+  private readonly recent: string[] = new Array<string>(RECENT_SLOTS).fill('');
   private young = new Map<string, string>();
   private old = new Map<string, string>();
   private youngChars = 0;
@@ -45,6 +54,16 @@ export class StringPool {
   intern(text: string): string {
     const length = text.length;
     if (length <= SHARED_BY_V8_MAX_LENGTH || length > this.maxLength) return text;
+    if (length > RECENT_MAX_LENGTH) return this.lookup(text, length);
+    const slot = (length * 7 + text.charCodeAt(0) * 31 + text.charCodeAt(length >> 1) * 17 + text.charCodeAt(length - 1)) & (RECENT_SLOTS - 1);
+    const recent = this.recent[slot];
+    if (recent === text) return recent;
+    const kept = this.lookup(text, length);
+    this.recent[slot] = kept;
+    return kept;
+  }
+
+  private lookup(text: string, length: number): string {
     const young = this.young.get(text);
     if (young !== undefined) return young;
     const old = this.old.get(text);
@@ -72,6 +91,7 @@ export class StringPool {
     this.young = new Map();
     this.old = new Map();
     this.youngChars = 0;
+    this.recent.fill('');
   }
 
   private rotate(): void {

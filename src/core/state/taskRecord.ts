@@ -312,8 +312,13 @@ export function applyTaskEvent(task: TaskRecord, subject: string, event: CeleryE
   applyTaskEventOfKind(task, taskEventKind(subject), event, pool);
 }
 
-/** {@link applyTaskEvent} with the subject already worked out. */
-export function applyTaskEventOfKind(task: TaskRecord, kind: TaskEventKind, event: CeleryEvent, pool: StringInterner = NO_POOL): void {
+/**
+ * {@link applyTaskEvent} with the subject already worked out. `worker` is the shared copy of the
+ * event's hostname to keep (the WorkerRecord's), when the caller has it.
+ */
+export function applyTaskEventOfKind(
+  task: TaskRecord, kind: TaskEventKind, event: CeleryEvent, pool: StringInterner = NO_POOL, worker?: string,
+): void {
   const state = kind.state;
   const timestamp = time(event.timestamp);
   const times = task.times;
@@ -322,7 +327,7 @@ export function applyTaskEventOfKind(task: TaskRecord, kind: TaskEventKind, even
   if (kind.isSent) {
     if (hostname !== task.client) task.client = pool.intern(hostname);
   } else if (hostname && hostname !== task.worker) {
-    task.worker = pool.intern(hostname);
+    task.worker = worker === hostname ? worker : pool.intern(hostname);
   }
 
   const late = state !== RETRY && task.state !== RETRY && kind.precedence > precedence(task.state);
