@@ -4,7 +4,7 @@ import * as amqp from 'amqplib';
 import { AmqpBroker } from '../../../src/core/broker/amqp/amqpBroker';
 import { ClusterMonitor } from '../../../src/core/monitor/clusterMonitor';
 import { parseConnectionUrl, type AmqpConnectionUrl } from '../../../src/core/url/connectionUrl';
-import { run, startCli, testRunDir, waitFor } from '../support';
+import { startCli, testRunDir, waitFor } from '../support';
 import { privateRabbit, type PrivateRabbit } from './privateRabbit';
 
 /** One `watch --json` frame's health. */
@@ -39,9 +39,7 @@ describe('(integration) RabbitMQ event gaps: expired events and blocked connecti
     try {
       await broker.connect();
       const subscription = await broker.subscribeEvents(() => undefined);
-      const listed = await run('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', node.nodeName, 'list_queues', 'name', 'arguments', 'exclusive', 'auto_delete'], {
-        env: { ...process.env, HOME: path.join(testRunDir(), `rabbit-gaps-${process.pid}`) },
-      });
+      const listed = await node.ctl(['list_queues', 'name', 'arguments', 'exclusive', 'auto_delete']);
       const line = listed.stdout.split('\n').find((l) => l.startsWith(subscription.queueName ?? '?')) ?? '';
       assert.match(line, /x-message-ttl.*5000/);
       assert.match(line, /x-expires.*60000/);
@@ -97,8 +95,7 @@ describe('(integration) RabbitMQ event gaps: expired events and blocked connecti
       brokerUrl: parseConnectionUrl(url),
       settings: { inspectIntervalMs: 500, controlTimeoutMs: 200, commandTimeoutMs: 2000 },
     });
-    const env = { ...process.env, HOME: path.join(testRunDir(), `rabbit-gaps-${process.pid}`) };
-    const ctl = (...args: string[]): Promise<unknown> => run('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', node.nodeName, ...args], { env });
+    const ctl = (...args: string[]): Promise<unknown> => node.ctl(args);
     try {
       await monitor.start();
       assert.equal(monitor.status.kind, 'connected');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as amqp from 'amqplib';
 import { freePort, portOpen } from '../support/net';
 import { startLogged, stopProcess, type ManagedProcess } from '../support/processes';
-import { run, sleep } from '../support';
+import { run, sleep, type RunResult } from '../support';
 
 /** Files for a TLS listener. */
 export interface RabbitTlsFiles {
@@ -22,6 +22,8 @@ export interface PrivateRabbit {
   /** Set when started with TLS files. */
   tlsPort?: number;
   nodeName: string;
+  /** Runs `rabbitmqctl` against this node. */
+  ctl(args: string[]): Promise<RunResult>;
   /** Starts the node (again) on the same ports and data; resolves once guest can log in. */
   start(): Promise<void>;
   /** Stops the node (clean shutdown; SIGKILL if it takes too long). */
@@ -96,6 +98,7 @@ export async function privateRabbit(dir: string, tls?: RabbitTlsFiles): Promise<
     amqpPort,
     tlsPort,
     nodeName,
+    ctl: (args) => run(binary('rabbitmqctl'), ['-n', nodeName, ...args], { env, timeoutMs: 30_000 }),
     async start() {
       if (proc) return;
       proc = startLogged(`rabbitmq ${nodeName}`, binary('rabbitmq-server'), [], { env, logFile: path.join(dir, 'rabbitmq-server.log') });
