@@ -324,10 +324,14 @@ export function applyTaskEventOfKind(
   const times = task.times;
   if (kind.timeSlot >= 0) times[kind.timeSlot] = timestamp;
   const hostname = event.hostname;
+  // The kept (pooled) copy of the sender's name: it also keys the history code cheaply.
+  let sender = hostname;
   if (kind.isSent) {
     if (hostname !== task.client) task.client = pool.intern(hostname);
-  } else if (hostname && hostname !== task.worker) {
-    task.worker = worker === hostname ? worker : pool.intern(hostname);
+    sender = task.client as string;
+  } else if (hostname) {
+    if (hostname !== task.worker) task.worker = worker === hostname ? worker : pool.intern(hostname);
+    sender = task.worker as string;
   }
 
   const late = state !== RETRY && task.state !== RETRY && kind.precedence > precedence(task.state);
@@ -340,5 +344,5 @@ export function applyTaskEventOfKind(
     task.clock = event.clock;
   }
   times[LAST_SEEN] = time(event.local_received);
-  task.pushHistory(kind.typeCode, timestamp, hostname);
+  task.pushHistory(kind.typeCode, timestamp, sender);
 }
