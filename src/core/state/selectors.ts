@@ -204,12 +204,15 @@ export function textMatcher(text: string | undefined): ((task: TaskRecord) => bo
   const needle = text?.trim().toLowerCase();
   if (!needle) return undefined;
   const pattern = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  // A needle without letters (an id fragment, a number) has no case: a plain search is faster.
+  const caseless = needle === needle.toUpperCase();
+  const contains = caseless ? (value: string): boolean => value.includes(needle) : (value: string): boolean => pattern.test(value);
   // Names and exceptions repeat across tasks (and are pooled): decide each distinct one once.
   const decided = new Map<string, boolean>();
   const cached = (value: string): boolean => {
     let hit = decided.get(value);
     if (hit === undefined) {
-      hit = pattern.test(value);
+      hit = contains(value);
       if (decided.size < 4096) decided.set(value, hit);
     }
     return hit;
@@ -217,8 +220,8 @@ export function textMatcher(text: string | undefined): ((task: TaskRecord) => bo
   return (task) =>
     startsWithIgnoringCase(task.id, needle) ||
     (task.name !== undefined && cached(task.name)) ||
-    (task.args !== undefined && pattern.test(task.args)) ||
-    (task.kwargs !== undefined && pattern.test(task.kwargs)) ||
+    (task.args !== undefined && contains(task.args)) ||
+    (task.kwargs !== undefined && task.kwargs.length >= needle.length && contains(task.kwargs)) ||
     (task.exception !== undefined && cached(task.exception));
 }
 

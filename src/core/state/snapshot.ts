@@ -6,6 +6,7 @@ import type { ClusterState } from './clusterState';
 import type { TaskRecord } from './taskRecord';
 import type { WorkerRecord } from './workerRecord';
 import type { SnapshotError, SnapshotTask, SnapshotWorker } from './snapshotTypes';
+import { NONE } from './slotLists';
 import { FAILURE, REJECTED, REVOKED, STARTED, SUCCESS } from './taskStates';
 
 /** When the task reached its final state, or null while it is not final. */
@@ -70,11 +71,14 @@ export function toSnapshotWorker(worker: WorkerRecord, now: number, activeFromEv
   return snapshot;
 }
 
-/** Every worker, sorted by hostname. One pass over the tasks collects event-derived active ids. */
+/** Every worker, sorted by hostname. One pass over the STARTED tasks collects event-derived active ids. */
 export function snapshotWorkers(state: ClusterState, now: number = state.now()): SnapshotWorker[] {
   const started = new Map<string, string[]>();
-  for (const task of state.tasks.values()) {
-    if (task.state !== STARTED || !task.worker) continue;
+  const byState = state.index.byState;
+  const bucket = byState.find(STARTED);
+  for (let slot = bucket === NONE ? NONE : byState.head[bucket]; slot !== NONE; slot = byState.next(slot)) {
+    const task = state.index.records[slot] as TaskRecord;
+    if (!task.worker) continue;
     const list = started.get(task.worker);
     if (list) list.push(task.id);
     else started.set(task.worker, [task.id]);

@@ -84,6 +84,7 @@ describe('(unit) selectors for the tree views', () => {
     assert.deepEqual(page(state, { text: 'T1' }), ['t1'], 'id prefix');
     assert.deepEqual(page(state, { text: 'REPORT.b' }), ['t8', 't5', 't2'], 'name substring');
     assert.deepEqual(page(state, { text: "order-105'" }), ['t5'], 'args substring');
+    assert.deepEqual(page(state, { text: '105' }), ['t5'], 'a needle without letters');
     assert.deepEqual(page(state, { text: 'spring' }), ['t4'], 'kwargs substring');
     assert.deepEqual(page(state, { text: 'missing sku' }), ['t4'], 'exception substring');
     assert.deepEqual(page(state, { text: '(2, ', state: 'SUCCESS' }), ['t2']);
