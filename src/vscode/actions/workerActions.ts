@@ -16,8 +16,8 @@ const CONTROL_TIMEOUT_MS = 3000;
 interface WorkerActionDef {
   method: string;
   title: string;
-  /** Positional arguments for the method, from the command argument or asked. */
-  positionals?(arg: unknown, workers: string[]): Promise<string[] | undefined>;
+  /** Positional arguments for the method, from the command argument or asked (`queues`: names to offer). */
+  positionals?(arg: unknown, queues: QueueChoices): Promise<string[] | undefined>;
   confirm?(connection: string, workers: string[], positionals: string[]): { kind: ConfirmKind; text: ConfirmationText };
 }
 
@@ -27,8 +27,20 @@ async function askNumber(arg: unknown, field: string, prompt: string, value?: st
   return (await vscode.window.showInputBox({ prompt, value, ignoreFocusOut: true, validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'a whole number') }))?.trim();
 }
 
-async function askQueue(arg: unknown, prompt: string): Promise<string | undefined> {
-  return stringField(arg, 'queue') ?? ((await vscode.window.showInputBox({ prompt, ignoreFocusOut: true }))?.trim() || undefined);
+/** Queue names worth offering: those the chosen workers consume, and every queue the cluster knows. */
+interface QueueChoices {
+  consumed: string[];
+  known: string[];
+}
+
+async function askQueue(arg: unknown, prompt: string, names: string[]): Promise<string | undefined> {
+  const given = stringField(arg, 'queue');
+  if (given) return given;
+  if (!names.length) return (await vscode.window.showInputBox({ prompt, ignoreFocusOut: true }))?.trim() || undefined;
+  const other = '$(edit) Another queue…';
+  const picked = await vscode.window.showQuickPick([...names, other], { title: prompt, ignoreFocusOut: true });
+  if (picked !== other) return picked;
+  return (await vscode.window.showInputBox({ prompt, ignoreFocusOut: true }))?.trim() || undefined;
 }
 
 const DEFS = {
@@ -44,10 +56,16 @@ const DEFS = {
       return max !== undefined && min !== undefined ? [max, min] : undefined;
     },
   },
-  addConsumer: { method: 'add_consumer', title: 'Add consumer', positionals: async (arg) => { const q = await askQueue(arg, 'Start consuming which queue?'); return q ? [q] : undefined; } },
+  addConsumer: {
+    method: 'add_consumer', title: 'Add consumer',
+    positionals: async (arg, queues) => {
+      const q = await askQueue(arg, 'Start consuming which queue?', queues.known.filter((n) => !queues.consumed.includes(n)));
+      return q ? [q] : undefined;
+    },
+  },
   cancelConsumer: {
     method: 'cancel_consumer', title: 'Cancel consumer',
-    positionals: async (arg) => { const q = await askQueue(arg, 'Stop consuming which queue?'); return q ? [q] : undefined; },
+    positionals: async (arg, queues) => { const q = await askQueue(arg, 'Stop consuming which queue?', queues.consumed); return q ? [q] : undefined; },
     confirm: (connection, workers, p) => ({ kind: 'cancelConsumer', text: cancelConsumerConfirmation({ connection, queue: p[0], workers }) }),
   },
   enableEvents: { method: 'enable_events', title: 'Enable events' },
@@ -64,7 +82,10 @@ export function workerAction(name: WorkerAction): (ctx: CommandContext, arg?: un
     if (!target) return undefined;
     const spec = { action: `worker.${name}`, title: def.title, target: target.workers.join(', ') };
     if (await refuseIfReadOnly(ctx, target.connectionId, spec)) return { outcome: 'refused' };
-    const positionals = def.positionals ? await def.positionals(arg, target.workers) : [];
+    const monitor = ctx.manager.monitor(target.connectionId);
+    const consumed = [...new Set(target.workers.flatMap((w) => monitor?.state.workers.get(w)?.queues ?? []))].sort();
+    const known = (monitor?.queues ?? []).map((q) => q.name).sort();
+    const positionals = def.positionals ? await def.positionals(arg, { consumed, known }) : [];
     if (!positionals) return undefined;
     const methodArgs = CONTROL_METHODS[def.method].build(positionals);
     const connection = ctx.manager.profile(target.connectionId)?.name ?? target.connectionId;
