@@ -94,6 +94,20 @@ describe('(integration) Redis broker', function () {
       assert.equal(await raw.scard(REPLY_BINDING), 0);
     });
 
+    it('close() in the middle of a broadcast still removes its reply binding and lists', async () => {
+      const before = new Set(await raw.smembers(REPLY_BINDING));
+      const closing = new RedisBroker(url, { connectTimeoutMs: 3000 });
+      const call = closing.broadcast('ping', {}, { timeoutMs: 5000, reply: true });
+      await waitFor(async () => (await raw.scard(REPLY_BINDING)) > before.size, 3000, 'the broadcast to register its reply binding');
+      const started = Date.now();
+      await closing.close();
+      assert.ok(Date.now() - started < 2000, 'close() does not wait out the broadcast timeout');
+      await call.catch(() => undefined);
+      const after = await raw.smembers(REPLY_BINDING);
+      assert.deepEqual(after.filter((m) => !before.has(m)), [], 'no binding left by the closed broker');
+      assert.deepEqual(await replyKeys(raw), []);
+    });
+
     it('runs parallel broadcasts side by side on separate blocking connections', async () => {
       const started = Date.now();
       const results = await Promise.all(['ping', 'clock', 'registered'].map((m) => broker.broadcast(m, {}, { timeoutMs: 1500, reply: true })));

@@ -27,6 +27,9 @@ export class RedisBroker implements Broker {
   private readonly logger: Logger;
   private clock = 0;
 
+  /** Broadcasts in flight, so close() can let their cleanup run first. */
+  private readonly broadcasts = new Set<Promise<BroadcastResult>>();
+
   constructor(
     readonly url: RedisConnectionUrl,
     private readonly options: BrokerOptions = {},
@@ -42,7 +45,11 @@ export class RedisBroker implements Broker {
 
   /** Close every connection (command, subscriptions, BRPOP pool); safe to call twice. */
   async close(): Promise<void> {
+    // Ending the BRPOP connections first makes in-flight broadcasts finish now; their cleanup
+    // (SREM the reply binding, DEL the reply lists) still needs the command connection, so it
+    // closes only after them. Otherwise every close during a broadcast leaves a stale binding.
     this.blocking.close();
+    await Promise.allSettled([...this.broadcasts]);
     await this.connections.close();
   }
 
@@ -64,12 +71,18 @@ export class RedisBroker implements Broker {
 
   async broadcast(method: string, args: Record<string, unknown>, options: ControlRequestOptions): Promise<BroadcastResult> {
     const client = await this.connections.command();
-    return this.connections.run(`Remote control "${method}"`, () => pidboxBroadcast({
+    const call = this.connections.run(`Remote control "${method}"`, () => pidboxBroadcast({
       db: this.url.db,
       client,
       withBlockingClient: (use) => this.blocking.with(use),
       nextClock: () => ++this.clock,
     }, method, args, options));
+    this.broadcasts.add(call);
+    try {
+      return await call;
+    } finally {
+      this.broadcasts.delete(call);
+    }
   }
 
   async listQueues(): Promise<string[]> {
