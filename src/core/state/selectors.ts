@@ -15,6 +15,7 @@ import { NONE, SlotLists } from './slotLists';
 import { TASK_STATES, TaskIndex } from './taskIndex';
 import type { TaskRecord } from './taskRecord';
 import { STARTED } from './taskStates';
+import { idHead, idHeadMask, textPrint } from './textPrints';
 import { finishedAt } from './snapshot';
 
 /** A task filter, as the Tasks view's filter sets it; every part given must match. */
@@ -55,7 +56,7 @@ export function countByState(state: ClusterState, filter?: TaskFilter): Map<stri
     }
   } else {
     const perBucket: number[] = [];
-    walk(index, plan, (slot) => {
+    walk(plan, (slot) => {
       const bucket = byState.bucketOf(slot);
       perBucket[bucket] = (perBucket[bucket] ?? 0) + 1;
       return true;
@@ -83,7 +84,7 @@ export function listTasks(state: ClusterState, filter: TaskFilter & { state?: st
   const first = Math.max(0, Math.floor(offset));
   const end = first + Math.max(0, limit);
   let seen = 0;
-  walk(index, plan, (slot) => {
+  walk(plan, (slot) => {
     if (seen >= first && seen < end) tasks.push(index.records[slot] as TaskRecord);
     seen++;
     return !plan.exact || seen < end;
@@ -139,7 +140,7 @@ interface QueryPlan {
   size: number;
   /** Per other dimension: the lists and the allowed bucket numbers. */
   checks: Array<{ lists: SlotLists; allowed: Uint8Array }>;
-  text: ((task: TaskRecord) => boolean) | undefined;
+  text: ((slot: number) => boolean) | undefined;
   /** Every walked slot matches (no checks, no text). */
   exact: boolean;
 }
@@ -153,7 +154,7 @@ function planQuery(index: TaskIndex, filter: TaskFilter): QueryPlan | undefined 
     if (buckets.length === 0) return undefined;
     dimensions.push({ lists, buckets, size: buckets.reduce((sum, b) => sum + lists.size[b], 0) });
   }
-  const text = textMatcher(filter.text);
+  const text = slotTextMatcher(index, filter.text);
   // States decide the order when given; otherwise walk the smallest candidate list.
   const byState = dimensions.length > 0 && dimensions[0].lists === index.byState;
   if (!byState) dimensions.sort((a, b) => a.size - b.size);
@@ -171,7 +172,7 @@ function planQuery(index: TaskIndex, filter: TaskFilter): QueryPlan | undefined 
  * Visit the slots matching `plan`, newest first, until `visit` returns false. Several source
  * buckets are merged by the plan's sequence (each list is already in that order).
  */
-function walk(index: TaskIndex, plan: QueryPlan, visit: (slot: number) => boolean): void {
+function walk(plan: QueryPlan, visit: (slot: number) => boolean): void {
   const { lists, checks, text, seqOf } = plan;
   const cursors = plan.buckets.map((b) => lists.head[b]);
   const single = cursors.length === 1;
@@ -186,7 +187,7 @@ function walk(index: TaskIndex, plan: QueryPlan, visit: (slot: number) => boolea
     if (slot === NONE) return;
     cursors[pick] = lists.next(slot);
     if (!passes(slot, checks)) continue;
-    if (text !== undefined && !text(index.records[slot] as TaskRecord)) continue;
+    if (text !== undefined && !text(slot)) continue;
     if (!visit(slot)) return;
   }
 }
@@ -199,15 +200,22 @@ function passes(slot: number, checks: QueryPlan['checks']): boolean {
   return true;
 }
 
-/** The text test of a filter, or undefined when the text is blank. */
-export function textMatcher(text: string | undefined): ((task: TaskRecord) => boolean) | undefined {
+/** How a filter text matches strings: `contains` for any string, `cached` for repeated ones. */
+interface Needle {
+  /** Trimmed, lower case. */
+  text: string;
+  contains: (value: string) => boolean;
+  /** `contains`, decided once per distinct value (names and exceptions repeat, and are pooled). */
+  cached: (value: string) => boolean;
+}
+
+function needleOf(text: string | undefined): Needle | undefined {
   const needle = text?.trim().toLowerCase();
   if (!needle) return undefined;
   const pattern = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
   // A needle without letters (an id fragment, a number) has no case: a plain search is faster.
   const caseless = needle === needle.toUpperCase();
   const contains = caseless ? (value: string): boolean => value.includes(needle) : (value: string): boolean => pattern.test(value);
-  // Names and exceptions repeat across tasks (and are pooled): decide each distinct one once.
   const decided = new Map<string, boolean>();
   const cached = (value: string): boolean => {
     let hit = decided.get(value);
@@ -217,12 +225,52 @@ export function textMatcher(text: string | undefined): ((task: TaskRecord) => bo
     }
     return hit;
   };
-  return (task) =>
-    startsWithIgnoringCase(task.id, needle) ||
-    (task.name !== undefined && cached(task.name)) ||
-    (task.args !== undefined && contains(task.args)) ||
-    (task.kwargs !== undefined && task.kwargs.length >= needle.length && contains(task.kwargs)) ||
-    (task.exception !== undefined && cached(task.exception));
+  return { text: needle, contains, cached };
+}
+
+/** The text test of a filter on one task, or undefined when the text is blank. */
+export function textMatcher(text: string | undefined): ((task: TaskRecord) => boolean) | undefined {
+  const needle = needleOf(text);
+  if (!needle) return undefined;
+  return (task) => startsWithIgnoringCase(task.id, needle.text) || (task.name !== undefined && needle.cached(task.name)) || matchesText(task, needle);
+}
+
+function matchesText(task: TaskRecord, needle: Needle): boolean {
+  return (task.args !== undefined && needle.contains(task.args)) ||
+    (task.kwargs !== undefined && task.kwargs.length >= needle.text.length && needle.contains(task.kwargs)) ||
+    (task.exception !== undefined && needle.cached(task.exception));
+}
+
+/**
+ * The same test on an indexed slot, reading the task only when its summaries allow a match: the
+ * name is decided once per name list, the id prefix and the text print (textPrints.ts) are
+ * integers next to the index, so most non-matching tasks are ruled out without being read.
+ */
+function slotTextMatcher(index: TaskIndex, text: string | undefined): ((slot: number) => boolean) | undefined {
+  const needle = needleOf(text);
+  if (!needle) return undefined;
+  const byName = index.byName;
+  const nameMatch = new Int8Array(byName.keys.length).fill(-1);
+  const headMask = idHeadMask(needle.text.length);
+  const head = idHead(needle.text) & headMask;
+  // Prints fold ASCII case only, as /i does for an ASCII needle; any other needle reads every task.
+  const print = isAscii(needle.text) ? textPrint(needle.text) : 0;
+  return (slot) => {
+    const nameBucket = byName.bucketOf(slot);
+    if (nameBucket !== NONE) {
+      let hit = nameMatch[nameBucket];
+      if (hit < 0) hit = nameMatch[nameBucket] = needle.contains(byName.keys[nameBucket] as string) ? 1 : 0;
+      if (hit === 1) return true;
+    }
+    if ((index.idHeads[slot] & headMask) === head && startsWithIgnoringCase((index.records[slot] as TaskRecord).id, needle.text)) return true;
+    if ((index.textPrints[slot] & print) !== print) return false;
+    return matchesText(index.records[slot] as TaskRecord, needle);
+  };
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 /** `text` starts with `lowerPrefix` (already lower case), ignoring ASCII case. */

@@ -11,7 +11,8 @@
  * finished, and the others in the order they were created. Eviction takes the oldest finished
  * task, and an unfinished one only when none is finished; both are O(1).
  */
-import { NONE, SLOT_STRIDE, SlotLists, SlotTable } from './slotLists';
+import { NONE, SlotLists } from './slotLists';
+import { idHead, textPrint } from './textPrints';
 import type { TaskRecord } from './taskRecord';
 import { FAILURE, PENDING, RECEIVED, REJECTED, RETRY, REVOKED, STARTED, SUCCESS } from './taskStates';
 
@@ -25,22 +26,17 @@ const FINISHED = 0;
 const UNFINISHED = 1;
 const INITIAL_CAPACITY = 1024;
 
-// Each slot's row in the SlotTable: the first cache line (0..15) holds what an event reads.
-const STATE_LISTS = 0;
-const NAME_LISTS = 3;
-const WORKER_LISTS = 6;
-const ROOT_LISTS = 9;
-const STATE_SEQ = 12; // high and low 31 bits
-const ALL_LIST = 16;
-const LIFECYCLE_LISTS = 19;
-const CREATED_SEQ = 22;
-const SEQ_SPLIT = 2 ** 31;
-
 export class TaskIndex {
   /** Task per slot. */
   records: Array<TaskRecord | undefined> = [];
-  /** The rows of every list, and each slot's sequence numbers. */
-  readonly table: SlotTable;
+  /** Per slot: when (a change counter) the task entered its current state / was first seen. */
+  private stateSeqs: Float64Array;
+  private createdSeqs: Float64Array;
+  /** Per slot: text print of args + kwargs + exception, and the id's first characters (textPrints.ts). */
+  textPrints: Int32Array;
+  idHeads: Int32Array;
+  /** Per slot: the strings the text print was made of (compared by reference to spot a change). */
+  private readonly printed: Array<string | undefined> = [];
   readonly all: SlotLists;
   readonly byState: SlotLists;
   readonly byName: SlotLists;
@@ -58,32 +54,27 @@ export class TaskIndex {
   constructor(private readonly maxSlots: number) {
     const capacity = Math.min(INITIAL_CAPACITY, maxSlots);
     this.capacity = capacity;
-    this.table = new SlotTable(capacity);
-    this.all = new SlotLists(this.table, ALL_LIST, ['']);
-    this.byState = new SlotLists(this.table, STATE_LISTS, TASK_STATES);
-    this.byName = new SlotLists(this.table, NAME_LISTS);
-    this.byWorker = new SlotLists(this.table, WORKER_LISTS);
-    this.byRoot = new SlotLists(this.table, ROOT_LISTS);
-    this.lifecycle = new SlotLists(this.table, LIFECYCLE_LISTS, ['finished', 'unfinished']);
+    this.stateSeqs = new Float64Array(capacity);
+    this.createdSeqs = new Float64Array(capacity);
+    this.textPrints = new Int32Array(capacity);
+    this.idHeads = new Int32Array(capacity);
+    this.all = new SlotLists(capacity, ['']);
+    this.byState = new SlotLists(capacity, TASK_STATES);
+    this.byName = new SlotLists(capacity);
+    this.byWorker = new SlotLists(capacity);
+    this.byRoot = new SlotLists(capacity);
+    this.lifecycle = new SlotLists(capacity, ['finished', 'unfinished']);
     this.allBucket = this.all.bucket('');
   }
 
   /** When (a change counter) the task in `slot` entered its current state; larger = newer. */
   stateSeq(slot: number): number {
-    const at = slot * SLOT_STRIDE + STATE_SEQ;
-    return this.table.data[at] * SEQ_SPLIT + this.table.data[at + 1];
+    return this.stateSeqs[slot];
   }
 
   /** When (same counter) the task in `slot` was first seen. */
   createdSeq(slot: number): number {
-    const at = slot * SLOT_STRIDE + CREATED_SEQ;
-    return this.table.data[at] * SEQ_SPLIT + this.table.data[at + 1];
-  }
-
-  private setSeq(slot: number, field: number, seq: number): void {
-    const at = slot * SLOT_STRIDE + field;
-    this.table.data[at] = Math.floor(seq / SEQ_SPLIT);
-    this.table.data[at + 1] = seq % SEQ_SPLIT;
+    return this.createdSeqs[slot];
   }
 
   /** Tasks indexed. */
@@ -102,8 +93,12 @@ export class TaskIndex {
     this.records[slot] = task;
     task.slot = slot;
     const seq = ++this.seq;
-    this.setSeq(slot, STATE_SEQ, seq);
-    this.setSeq(slot, CREATED_SEQ, seq);
+    this.stateSeqs[slot] = seq;
+    this.createdSeqs[slot] = seq;
+    this.idHeads[slot] = idHead(task.id);
+    this.printed[3 * slot] = this.printed[3 * slot + 1] = this.printed[3 * slot + 2] = undefined;
+    this.textPrints[slot] = 0;
+    this.updatePrint(slot, task);
     this.all.linkHead(slot, this.allBucket);
     this.placeState(slot, task);
     this.placeKeys(slot, task);
@@ -117,10 +112,11 @@ export class TaskIndex {
   sync(task: TaskRecord): string | undefined {
     const slot = task.slot;
     if (slot < 0 || this.records[slot] !== task) return undefined;
+    this.updatePrint(slot, task);
     this.placeKeys(slot, task);
     const previous = this.byState.keyOf(slot);
     if (previous === task.state) return undefined;
-    this.setSeq(slot, STATE_SEQ, ++this.seq);
+    this.stateSeqs[slot] = ++this.seq;
     this.placeState(slot, task);
     const finished = FINISHED_STATES.has(task.state) ? FINISHED : UNFINISHED;
     if (this.lifecycle.bucketOf(slot) !== finished) {
@@ -148,8 +144,21 @@ export class TaskIndex {
     this.byRoot.unlink(slot);
     this.lifecycle.unlink(slot);
     this.records[slot] = undefined;
+    this.printed[3 * slot] = this.printed[3 * slot + 1] = this.printed[3 * slot + 2] = undefined;
     this.freeSlots.push(slot);
     task.slot = -1;
+  }
+
+  /** Remake the slot's text print when args, kwargs or exception changed (a reference compare each). */
+  private updatePrint(slot: number, task: TaskRecord): void {
+    const at = 3 * slot;
+    const printed = this.printed;
+    const { args, kwargs, exception } = task;
+    if (printed[at] === args && printed[at + 1] === kwargs && printed[at + 2] === exception) return;
+    printed[at] = args;
+    printed[at + 1] = kwargs;
+    printed[at + 2] = exception;
+    this.textPrints[slot] = textPrint(args) | textPrint(kwargs) | textPrint(exception);
   }
 
   /** Forget every task. */
@@ -181,9 +190,23 @@ export class TaskIndex {
 
   private grow(): void {
     const capacity = Math.max(this.capacity + 1, Math.min(this.capacity * 2, this.maxSlots));
-    this.table.grow(capacity);
+    for (const lists of [this.all, this.byState, this.byName, this.byWorker, this.byRoot, this.lifecycle]) lists.grow(capacity);
+    this.stateSeqs = grownFloats(this.stateSeqs, capacity);
+    this.createdSeqs = grownFloats(this.createdSeqs, capacity);
+    const prints = new Int32Array(capacity);
+    prints.set(this.textPrints);
+    this.textPrints = prints;
+    const heads = new Int32Array(capacity);
+    heads.set(this.idHeads);
+    this.idHeads = heads;
     this.capacity = capacity;
   }
+}
+
+function grownFloats(from: Float64Array, capacity: number): Float64Array {
+  const array = new Float64Array(capacity);
+  array.set(from);
+  return array;
 }
 
 /** Link the slot under `key` (no list when undefined) unless it is there already; returns its bucket. */

@@ -4,6 +4,8 @@ import {
   countByState, isFilterActive, lastSeen, listTasks, runningOn, taskNames, textMatcher, workflowTasks,
 } from '../../../src/core/state/selectors';
 import { TASK_STATES } from '../../../src/core/state/taskIndex';
+import type { TaskRecord } from '../../../src/core/state/taskRecord';
+import { idHead, idHeadMask, textPrint } from '../../../src/core/state/textPrints';
 import { checkIndexes } from './indexCheck';
 import { ev, id, replayedState } from './stateFixtures';
 
@@ -145,5 +147,38 @@ describe('(unit) selectors for the tree views', () => {
     }
     assert.equal(sum, real.tasks.size);
     assert.ok(workflowTasks(real, id('chain_first')).some((t) => t.id === id('chain_last')));
+  });
+});
+
+describe('(unit) text filter summaries never hide a match', () => {
+  it('a substring\'s pair print is inside the text\'s, whatever the ASCII case', () => {
+    const text = "KeyError('Missing SKU-42 in Order')";
+    for (let start = 0; start < text.length; start++) {
+      for (let end = start + 2; end <= text.length; end++) {
+        const needle = text.slice(start, end).toLowerCase();
+        assert.equal(textPrint(text) & textPrint(needle), textPrint(needle), needle);
+      }
+    }
+    assert.equal(idHead('AbC') & idHeadMask(2), idHead('ab') & idHeadMask(2));
+  });
+
+  it('the indexed text filter finds exactly what a full scan finds', () => {
+    const real = replayedState();
+    const s = sample();
+    // An exception that arrives without a state change (event said FAILURE, the backend adds why).
+    s.apply(ev('task-failed', { uuid: 'quiet', hostname: 'w0@vm' }));
+    s.mergeTaskFromResult({ task_id: 'quiet', status: 'FAILURE', result: { exc_type: 'TimeoutError', exc_message: ['Payment gateway'] } });
+    s.mergeActive('w1@vm', [{ id: 't3', name: 'shop.charge', args: ['late-Args'], kwargs: {} }]);
+    const needles = ['a', 'T', 'sku', 'SKU', 'gateway', 'payment GATEWAY', 'Order-10', "('", '5', '3, ', 'shop', 'ErRoR', 'é', 'zzz',
+      id('flaky').slice(0, 6).toUpperCase(), 'OSError', 'proj.tasks', 'probe failure', '(2, 3)', 'value=10', "{'"];
+    for (const state of [real, s]) {
+      for (const text of needles) {
+        const match = textMatcher(text) as (t: TaskRecord) => boolean;
+        const expected = [...state.tasks.values()].filter(match).map((t) => t.id).sort();
+        const found = listTasks(state, { text }, 0, 100_000).tasks.map((t) => t.id).sort();
+        assert.deepEqual(found, expected, `"${text}"`);
+      }
+    }
+    assert.deepEqual(page(s, { text: 'gateway' }), ['quiet']);
   });
 });
