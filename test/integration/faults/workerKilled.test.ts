@@ -49,6 +49,10 @@ for (const kind of ['redis', 'amqp'] as const) {
         cwd: celeryAppDir, env: { ...celeryEnv(cluster), PYTHONUNBUFFERED: '1' }, logFile: path.join(testRunDir(), `${kind}-${nodeName}.log`),
       });
       await waitFor(() => monitor.isWorkerOnline(nodeName), 30_000, `${nodeName} to come online`);
+      if (kind === 'amqp') {
+        // Its first heartbeat can come before it declares its queue, and an unroutable publish fails.
+        await waitFor(async () => ((await monitor.broker?.queueInfo([queue]))?.[0].consumers ?? 0) >= 1, 15_000, `${nodeName} consuming ${queue}`);
+      }
 
       const id = await sendTask(monitor, { name: 'lens_testapp.tasks.sleeper_late', args: [30], queue });
       await waitForTask(monitor, id, (t) => t.state === 'STARTED' && t.worker === nodeName, 'the task to start on the third worker', 15_000);
