@@ -18,31 +18,17 @@
  * (taskIndex.ts, read by selectors.ts) and the rolling statistics (taskStats.ts) in step.
  */
 import type { CeleryEvent, TaskMessage } from '../celery/types';
-import { EventClock, isKnownEventType } from '../celery/events';
-import { applyTaskEventOfKind, TaskEventKind, taskEventKind, TaskRecord } from './taskRecord';
+import { EventClock } from '../celery/events';
+import { EventKinds, WORKER_GROUP } from './eventKinds';
+import { applyTaskEventOfKind, TaskEventKind } from './taskEvents';
+import { TaskRecord } from './taskRecord';
 import { applyWorkerEvent, WorkerRecord } from './workerRecord';
 import { StringPool } from './stringPool';
 import { TaskIndex } from './taskIndex';
 import { TaskStats } from './taskStats';
 import * as merges from './merges';
 
-/** Distinct event types counted in {@link ClusterState.eventTypeCounts}. */
-export const MAX_EVENT_TYPES = 256;
-
-const TASK_GROUP = 0;
-const WORKER_GROUP = 1;
-const OTHER_GROUP = 2;
-
-interface EventKind {
-  type: string;
-  group: number;
-  /** The part after the first '-' (`succeeded` of `task-succeeded`). */
-  subject: string;
-  /** For task events. */
-  task: TaskEventKind | undefined;
-  known: boolean;
-  count: number;
-}
+export { MAX_EVENT_TYPES } from './eventKinds';
 
 export interface ClusterStateOptions {
   /** Current time in epoch seconds (injectable for tests). */
@@ -77,9 +63,7 @@ export class ClusterState {
   /** Children seen before their parent: parent id -> child ids. */
   private readonly orphans = new Map<string, string[]>();
   private readonly taskMap = new Map<string, TaskRecord>();
-  private readonly kinds = new Map<string, EventKind>();
-  /** Kinds by type length: finding one compares a few strings instead of hashing the type. */
-  private readonly kindsByLength: EventKind[][] = [];
+  private readonly kinds = new EventKinds();
   /** The worker of the last event (events come in batches from one worker). */
   private lastWorker: WorkerRecord | undefined = undefined;
 
@@ -94,7 +78,7 @@ export class ClusterState {
   /** Apply one decoded event. Returns the task or worker it touched, if any. */
   apply(event: CeleryEvent): TaskRecord | WorkerRecord | undefined {
     this.eventCount++;
-    const kind = this.kindOf(event.type);
+    const kind = this.kinds.of(event.type);
     kind.count++;
     if (!kind.known) this.unknownEventCount++;
     if (kind.task !== undefined) return this.applyTask(kind.task, event);
@@ -107,38 +91,9 @@ export class ClusterState {
     return undefined;
   }
 
-  /** Events per type, unknown types included (the first {@link MAX_EVENT_TYPES} types seen). */
+  /** Events per type, unknown types included (the first MAX_EVENT_TYPES types seen, see eventKinds.ts). */
   get eventTypeCounts(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const [type, kind] of this.kinds) counts.set(type, kind.count);
-    return counts;
-  }
-
-  /** What an event type means, parsed once per type. */
-  private kindOf(type: string): EventKind {
-    const sameLength = this.kindsByLength[type.length];
-    if (sameLength !== undefined) {
-      for (let i = 0; i < sameLength.length; i++) if (sameLength[i].type === type) return sameLength[i];
-    }
-    let kind = this.kinds.get(type);
-    if (kind !== undefined) return kind;
-    const dash = type.indexOf('-');
-    const group = dash < 0 ? '' : type.slice(0, dash);
-    const subject = type.slice(dash + 1);
-    kind = {
-      type,
-      group: group === 'task' ? TASK_GROUP : group === 'worker' ? WORKER_GROUP : OTHER_GROUP,
-      subject,
-      task: group === 'task' ? taskEventKind(subject) : undefined,
-      known: isKnownEventType(type),
-      count: 0,
-    };
-    // Types come off the wire: remember a bounded number of them.
-    if (this.kinds.size < MAX_EVENT_TYPES) {
-      this.kinds.set(type, kind);
-      if (kind.known) (this.kindsByLength[type.length] ??= []).push(kind);
-    }
-    return kind;
+    return this.kinds.counts();
   }
 
   private applyTask(kind: TaskEventKind, event: CeleryEvent): TaskRecord | undefined {
@@ -295,7 +250,7 @@ export class ClusterState {
     this.stats.clear();
     this.strings.clear();
     this.evictedCount = 0;
-    this.eventTypeCounts.clear();
+    this.kinds.clear();
     this.eventCount = 0;
     this.unknownEventCount = 0;
   }

@@ -121,6 +121,7 @@ describe('(unit) bounded memory: eviction order', () => {
     const state = replayedState();
     state.clear();
     assert.equal(checkIndexes(state), 0);
+    assert.deepEqual([state.eventCount, state.eventTypeCounts.size, state.workers.size, state.evictedCount], [0, 0, 0, 0]);
     assert.deepEqual([...countByState(state).values()].reduce((a, b) => a + b, 0), 0);
     state.apply(ev('task-received', { uuid: 'after' }));
     assert.equal(checkIndexes(state), 1);
