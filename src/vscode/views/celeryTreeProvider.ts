@@ -67,6 +67,8 @@ export abstract class CeleryTreeProvider implements vscode.TreeDataProvider<Cele
         if (h.undecodableEvents || h.undecodableOther) lines.push(`undecodable: ${h.undecodableEvents} events, ${h.undecodableOther} other messages (see the log)`);
         if (h.backendProblem) lines.push(`result backend: ${h.backendProblem}`);
         if (h.reconnects) lines.push(`reconnects: ${h.reconnects}`);
+        if (h.eventsLost) lines.push(`events lost (expired before they were read): ${h.eventsLost.toLocaleString('en-US')}`);
+        if (h.blocked) lines.push(`the broker is blocking this connection: ${h.blocked}`);
       }
       item.tooltip = new vscode.MarkdownString(lines.join('  \n'));
     }
