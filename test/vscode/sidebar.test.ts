@@ -4,6 +4,7 @@
  * details show its traceback, and a screenshot of the sidebar is saved.
  */
 import * as assert from 'node:assert/strict';
+import Redis from 'ioredis';
 import * as vscode from 'vscode';
 import type { CeleryLensApi } from '../../src/extension';
 import { createBroker } from '../../src/core/broker/createBroker';
@@ -133,6 +134,36 @@ describe('(vscode) sidebar over a real cluster', function () {
       assert.ok(rendered.length > 0);
       const file = await screenshot('sidebar');
       assert.ok(file, 'no screenshot was saved');
+    }
+  });
+
+  it('shows the complete arguments of a task still waiting in a queue, read from its message', async () => {
+    const queue = `lens-details-idle-${Date.now()}`;
+    const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
+    await broker.connect();
+    const waiting = encodeTaskMessage({ name: 'lens_testapp.tasks.echo', args: ['x'.repeat(1500), { deep: [1, 2] }], kwargs: { k: 'v' }, queue });
+    const client = new Redis(cluster.brokerUrl);
+    try {
+      // Declared as kombu declares a queue, so the monitor finds it; nobody consumes it.
+      await client.sadd(`_kombu.binding.${queue}`, `${queue}\x06\x16\x06\x16${queue}`);
+      await broker.publish(waiting);
+      // The backfill on connect reads waiting messages.
+      await vscode.commands.executeCommand('celeryLens.disconnect', connectionId);
+      await vscode.commands.executeCommand('celeryLens.connect', connectionId);
+      const id = waiting.headers.id as string;
+      await waitFor(() => api.manager.monitor(connectionId)?.state.tasks.get(id), 30_000, 'the waiting task in the model');
+      await vscode.commands.executeCommand('celeryLens.task.openDetails', { connectionId, taskId: id });
+      const text = await waitFor(() => {
+        const doc = vscode.window.visibleTextEditors.find((e) => e.document.uri.query.includes(id))?.document.getText();
+        return doc && /from the message waiting in queue/.test(doc) ? doc : undefined;
+      }, 15_000, 'the details with the message\'s arguments');
+      assert.match(text, /\| State \| PENDING \|/);
+      assert.ok(text.includes('x'.repeat(1500)), 'the whole 1500-character argument, not a truncated repr');
+      assert.match(text, /"k": "v"/);
+    } finally {
+      await client.del(queue, `_kombu.binding.${queue}`);
+      client.disconnect();
+      await broker.close();
     }
   });
 

@@ -45,11 +45,23 @@ function json(value: unknown): string {
   }
 }
 
-function argumentsSection(task: TaskDetailsInput, stored: TaskMeta | undefined): string[] {
+/** The complete arguments of a task message still waiting in a queue. */
+export interface QueuedArguments {
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  queue: string;
+}
+
+function argumentsSection(task: TaskDetailsInput, stored: TaskMeta | undefined, queued: QueuedArguments | undefined): string[] {
   const out = ['## Arguments', ''];
   if (stored && (stored.args !== undefined || stored.kwargs !== undefined)) {
     out.push('Complete values, from the result backend (`result_extended`).', '');
     out.push('args:', fence(json(stored.args ?? []), 'json'), '', 'kwargs:', fence(json(stored.kwargs ?? {}), 'json'));
+    return out;
+  }
+  if (queued) {
+    out.push(`Complete values, from the message waiting in queue \`${queued.queue}\`.`, '');
+    out.push('args:', fence(json(queued.args), 'json'), '', 'kwargs:', fence(json(queued.kwargs), 'json'));
     return out;
   }
   if (task.args === undefined && task.kwargs === undefined) return [...out, '_Not known yet: no event or stored result carried them._'];
@@ -93,8 +105,8 @@ function historySection(task: TaskDetailsInput): string[] {
   return ['## Events', '', '| time | event | from |', '| --- | --- | --- |', ...rows, ''];
 }
 
-/** The whole document. `stored` is the backend's record when one exists. */
-export function renderTaskDetails(task: TaskDetailsInput, stored?: TaskMeta): string {
+/** The whole document. `stored` is the backend's record, `queued` the waiting message, when they exist. */
+export function renderTaskDetails(task: TaskDetailsInput, stored?: TaskMeta, queued?: QueuedArguments): string {
   const facts: Array<[string, string | undefined]> = [
     ['State', task.state],
     ['Id', task.id],
@@ -117,7 +129,7 @@ export function renderTaskDetails(task: TaskDetailsInput, stored?: TaskMeta): st
     '| --- | --- |',
     ...facts.filter(([, v]) => v).map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`),
     '',
-    ...argumentsSection(task, stored),
+    ...argumentsSection(task, stored, queued),
     '',
     ...outcomeSection(task, stored),
     ...workflowSection(task),

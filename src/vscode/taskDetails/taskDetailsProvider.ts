@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { TaskMeta } from '../../core/backend/taskMeta';
 import { isUndecodable } from '../../core/celery/rawMessage';
-import { renderTaskDetails, WORKFLOW_LINK_PREFIXES } from '../../core/presentation/taskDetails';
+import { decodeTaskMessage } from '../../core/celery/taskMessage';
+import { renderTaskDetails, type QueuedArguments, WORKFLOW_LINK_PREFIXES } from '../../core/presentation/taskDetails';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { frameLinks } from '../tracebacks/frameLinks';
 import { SourceLocator } from '../tracebacks/sourceLocator';
@@ -16,7 +17,12 @@ interface StoredEntry {
   /** The task state when the record was read (read again when the state moves on). */
   forState: string;
   meta?: TaskMeta;
+  /** The waiting message's complete arguments, for a task still in its queue. */
+  queued?: QueuedArguments;
 }
+
+/** How deep into a queue the details look for a waiting task's message. */
+const QUEUED_SEARCH_LIMIT = 500;
 
 export class TaskDetailsProvider implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -53,8 +59,27 @@ export class TaskDetailsProvider implements vscode.TextDocumentContentProvider, 
     } catch {
       meta = entry?.meta;
     }
-    this.stored.set(key, { forState: state, meta });
+    const queued = meta?.args === undefined && state === 'PENDING' ? await this.readQueued(connectionId, taskId) : undefined;
+    this.stored.set(key, { forState: state, meta, queued });
     return meta;
+  }
+
+  /** A task still waiting in its queue: its message holds the complete arguments. Redis only (LRANGE reads nothing away). */
+  private async readQueued(connectionId: string, taskId: string): Promise<QueuedArguments | undefined> {
+    const monitor = this.manager.monitor(connectionId);
+    const task = monitor?.state.tasks.get(taskId);
+    const queue = task?.queue ?? task?.routingKey;
+    if (!monitor?.broker || monitor.broker.kind !== 'redis' || !queue) return undefined;
+    try {
+      for (const raw of await monitor.broker.peek(queue, QUEUED_SEARCH_LIMIT)) {
+        if (isUndecodable(raw)) continue;
+        const message = decodeTaskMessage(raw, queue);
+        if (!isUndecodable(message) && message.id === taskId) return { args: message.args, kwargs: message.kwargs, queue };
+      }
+    } catch {
+      // Not found or not readable: the repr from events stays.
+    }
+    return undefined;
   }
 
   private render(connectionId: string, taskId: string, meta: TaskMeta | undefined): string {
@@ -64,7 +89,7 @@ export class TaskDetailsProvider implements vscode.TextDocumentContentProvider, 
       return `# Task ${taskId}\n\n${monitor ? 'Celery Lens has not seen this task: it is unknown, forgotten, or its result expired.' : 'Not connected to this cluster.'}\n`;
     }
     const input = task ?? { id: taskId, state: meta?.status ?? 'PENDING', name: meta?.name, worker: meta?.worker };
-    return renderTaskDetails(input, meta);
+    return renderTaskDetails(input, meta, this.stored.get(this.key(connectionId, taskId))?.queued);
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {

@@ -54,6 +54,13 @@ describe('(unit) presentation', () => {
     assert.match(text, /\| .* \| task-failed \| w1@h \|/);
   });
 
+  it('shows the complete arguments of a message still waiting in its queue', () => {
+    const text = renderTaskDetails({ id: 't', name: 'n', state: 'PENDING', args: "('x' * 2000...)" }, undefined, { args: ['big', { deep: [1] }], kwargs: { k: 1 }, queue: 'celery' });
+    assert.match(text, /Complete values, from the message waiting in queue `celery`/);
+    assert.match(text, /"deep": \[\n {6}1\n {4}\]/);
+    assert.doesNotMatch(text, /Truncated/);
+  });
+
   it('prefers the complete arguments of an extended result', () => {
     const text = renderTaskDetails({ id: 't', name: 'n', state: 'SUCCESS', args: '(1,)' }, {
       kind: 'task-meta', taskId: 't', status: 'SUCCESS', result: { a: 1 }, traceback: null, children: [], args: [1], kwargs: { k: 'v' }, size: 1,
