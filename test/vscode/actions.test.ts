@@ -18,16 +18,7 @@ import { encodeTaskMessage } from '../../src/core/celery/taskEncoder';
 import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { clusterFromEnv } from './support/clusterEnv';
 import type { TestCluster } from '../integration/support/cluster';
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitFor } from './support/waitFor';
 
 const PURGE_QUEUE = 'lens_actions_purge';
 const PAUSE_QUEUE = 'lens_actions_pause';

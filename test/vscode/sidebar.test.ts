@@ -13,16 +13,7 @@ import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import type { CeleryNode } from '../../src/vscode/views/nodes';
 import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitFor } from './support/waitFor';
 
 async function labels(provider: vscode.TreeDataProvider<CeleryNode>, node?: CeleryNode): Promise<Array<{ node: CeleryNode; label: string; description: string }>> {
   const children = (await provider.getChildren(node)) ?? [];

@@ -16,16 +16,7 @@ import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { celeryAppDir } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitFor } from './support/waitFor';
 
 /** 1-based number of the first line of `file` containing `text`. */
 function lineOf(file: string, text: string): number {
