@@ -1,35 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { buildRedisEnvelope } from '../../../src/core/celery/rawMessage';
 import { encodeTaskMessage } from '../../../src/core/celery/taskEncoder';
 import type { ConnectionStatus } from '../../../src/core/monitor/monitorTypes';
-import { freePort } from '../support/net';
-import { startLogged, stopProcess, type ManagedProcess } from '../support/processes';
+import { privateRedis, type PrivateRedis } from '../faults/privateRedis';
 import { getCluster, sleep, testRunDir, waitFor } from '../support';
 import { monitorFor, stopAllMonitors } from './monitorSupport';
-
-/** A throwaway redis-server (no persistence) that this test may kill and restart. */
-async function startRedis(port: number, dir: string): Promise<ManagedProcess> {
-  const proc = startLogged('redis-reconnect', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    logFile: path.join(dir, 'redis-server.log'),
-  });
-  await waitFor(async () => {
-    const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
-  }, 10_000, `redis-server on ${port}`);
-  return proc;
-}
 
 /** Push a task message the way kombu does (binding set + LPUSH); returns its id. */
 async function pushTask(client: Redis, queue: string): Promise<string> {
@@ -50,9 +28,8 @@ async function publishHeartbeat(client: Redis, hostname: string): Promise<void> 
 
 describe('(integration) ClusterMonitor reconnects after a Redis restart, and to a late result backend', function () {
   this.timeout(90_000);
-  let server: ManagedProcess | undefined;
+  let server: PrivateRedis;
   let port: number;
-  let dir: string;
   const clients: Redis[] = [];
 
   function client(): Redis {
@@ -63,16 +40,15 @@ describe('(integration) ClusterMonitor reconnects after a Redis restart, and to 
   }
 
   before(async () => {
-    port = await freePort();
-    dir = path.join(testRunDir(), `redis-reconnect-${port}`);
-    fs.mkdirSync(dir, { recursive: true });
-    server = await startRedis(port, dir);
+    server = await privateRedis(path.join(testRunDir(), `redis-reconnect-${Date.now()}`));
+    port = server.port;
+    await server.start();
   });
 
   after(async () => {
     await stopAllMonitors();
     clients.forEach((c) => c.disconnect());
-    if (server) await stopProcess(server, 2000);
+    await server?.destroy();
   });
 
   it('goes reconnecting when the server dies, comes back connected, resubscribes and backfills again', async () => {
@@ -85,8 +61,7 @@ describe('(integration) ClusterMonitor reconnects after a Redis restart, and to 
     assert.equal(monitor.status.kind, 'connected');
     assert.equal(monitor.state.tasks.get(queuedBefore)?.state, 'PENDING');
 
-    await stopProcess(server!, 0, 'SIGKILL');
-    server = undefined;
+    await server.kill();
     await waitFor(() => monitor.status.kind === 'reconnecting', 10_000, 'reconnecting after the server died');
     const lost = statuses.find((s) => s.kind === 'reconnecting');
     assert.ok(lost && lost.kind === 'reconnecting' && lost.attempt === 1, JSON.stringify(statuses));
@@ -94,7 +69,7 @@ describe('(integration) ClusterMonitor reconnects after a Redis restart, and to 
     const down = monitor.status as ConnectionStatus;
     assert.ok(down.kind === 'reconnecting' && down.attempt >= 2, `retrying while down: ${JSON.stringify(down)}`);
 
-    server = await startRedis(port, dir);
+    await server.start();
     const after = client();
     // The restarted server is empty (no persistence): this task exists only after the restart.
     const queuedAfter = await pushTask(after, 'reconnect-q');
@@ -114,14 +89,13 @@ describe('(integration) ClusterMonitor reconnects after a Redis restart, and to 
 
   it('a result backend that comes up later is connected in the background and backfilled', async () => {
     const cluster = getCluster('redis');
-    const backendPort = await freePort();
+    const backendServer = await privateRedis(path.join(testRunDir(), `redis-backend-${Date.now()}`));
+    const backendPort = backendServer.port;
     const { monitor } = monitorFor({ brokerUrl: cluster.brokerUrl, backendUrl: `redis://127.0.0.1:${backendPort}/0` });
     await monitor.start();
     assert.equal(monitor.status.kind, 'connected');
     assert.match(monitor.health.backendProblem ?? '', /ECONNREFUSED/);
-    const backendDir = path.join(testRunDir(), `redis-backend-${backendPort}`);
-    fs.mkdirSync(backendDir, { recursive: true });
-    const backendServer = await startRedis(backendPort, backendDir);
+    await backendServer.start();
     try {
       const id = randomUUID();
       const writer = new Redis({ port: backendPort, maxRetriesPerRequest: 1 });
@@ -132,7 +106,7 @@ describe('(integration) ClusterMonitor reconnects after a Redis restart, and to 
       await waitFor(() => monitor.state.tasks.get(id)?.result === 'late', 10_000, 'stored results backfilled');
       await monitor.stop();
     } finally {
-      await stopProcess(backendServer, 2000);
+      await backendServer.destroy();
     }
   });
 });
