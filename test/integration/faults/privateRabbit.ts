@@ -9,6 +9,7 @@ import * as amqp from 'amqplib';
 import { freePort, portOpen } from '../support/net';
 import { startLogged, stopProcess, type ManagedProcess } from '../support/processes';
 import { run, sleep, type RunResult } from '../support';
+import { privateNodeEnv } from '../support/rabbitServer';
 
 /** Files for a TLS listener. */
 export interface RabbitTlsFiles {
@@ -70,20 +71,7 @@ export async function privateRabbit(dir: string, tls?: RabbitTlsFiles): Promise<
   fs.writeFileSync(path.join(dir, 'enabled_plugins'), '[].\n');
   fs.writeFileSync(path.join(dir, 'rabbitmq-env.conf'), '');
   const nodeName = `lens-fault-${process.pid}-${amqpPort}@localhost`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: dir,
-    RABBITMQ_NODENAME: nodeName,
-    RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
-    RABBITMQ_NODE_PORT: String(amqpPort),
-    RABBITMQ_DIST_PORT: String(distPort),
-    RABBITMQ_MNESIA_BASE: path.join(dir, 'mnesia'),
-    RABBITMQ_LOG_BASE: path.join(dir, 'log'),
-    RABBITMQ_CONFIG_FILE: path.join(dir, 'rabbitmq.conf'),
-    RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, 'enabled_plugins'),
-    RABBITMQ_CONF_ENV_FILE: path.join(dir, 'rabbitmq-env.conf'),
-    RABBITMQ_PID_FILE: path.join(dir, 'rabbitmq.pid'),
-  };
+  const env = privateNodeEnv(dir, nodeName, amqpPort, distPort);
   let proc: ManagedProcess | undefined;
 
   async function stop(): Promise<void> {

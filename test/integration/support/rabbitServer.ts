@@ -80,6 +80,27 @@ function ctlBinary(): string {
   return fs.existsSync(direct) ? direct : 'rabbitmqctl';
 }
 
+/**
+ * The environment that makes `rabbitmq-server`/`rabbitmqctl` run a private node entirely inside
+ * `dir` (its own cookie, data, logs, config) on the given ports.
+ */
+export function privateNodeEnv(dir: string, nodeName: string, amqpPort: number, distPort: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HOME: dir, // private Erlang cookie, shared by the node and our rabbitmqctl calls
+    RABBITMQ_NODENAME: nodeName,
+    RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+    RABBITMQ_NODE_PORT: String(amqpPort),
+    RABBITMQ_DIST_PORT: String(distPort),
+    RABBITMQ_MNESIA_BASE: path.join(dir, 'mnesia'),
+    RABBITMQ_LOG_BASE: path.join(dir, 'log'),
+    RABBITMQ_CONFIG_FILE: path.join(dir, 'rabbitmq.conf'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, 'enabled_plugins'),
+    RABBITMQ_CONF_ENV_FILE: path.join(dir, 'rabbitmq-env.conf'),
+    RABBITMQ_PID_FILE: path.join(dir, 'rabbitmq.pid'),
+  };
+}
+
 async function startOwnNode(runDir: string, log: (line: string) => void): Promise<RabbitServer> {
   const [amqpPort, distPort, managementPort] = [await freePort(), await freePort(), await freePort()];
   const dir = path.join(runDir, 'rabbitmq');
@@ -94,20 +115,7 @@ async function startOwnNode(runDir: string, log: (line: string) => void): Promis
   fs.writeFileSync(path.join(dir, 'enabled_plugins'), '[rabbitmq_management].\n');
   fs.writeFileSync(path.join(dir, 'rabbitmq-env.conf'), '');
   const nodeName = `lens-test-${process.pid}@localhost`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: dir, // private Erlang cookie, shared by the node and our rabbitmqctl calls
-    RABBITMQ_NODENAME: nodeName,
-    RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
-    RABBITMQ_NODE_PORT: String(amqpPort),
-    RABBITMQ_DIST_PORT: String(distPort),
-    RABBITMQ_MNESIA_BASE: path.join(dir, 'mnesia'),
-    RABBITMQ_LOG_BASE: path.join(dir, 'log'),
-    RABBITMQ_CONFIG_FILE: path.join(dir, 'rabbitmq.conf'),
-    RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, 'enabled_plugins'),
-    RABBITMQ_CONF_ENV_FILE: path.join(dir, 'rabbitmq-env.conf'),
-    RABBITMQ_PID_FILE: path.join(dir, 'rabbitmq.pid'),
-  };
+  const env = privateNodeEnv(dir, nodeName, amqpPort, distPort);
   log(`starting a private RabbitMQ node ${nodeName} on port ${amqpPort}`);
   const proc = startLogged('rabbitmq-server', serverBinary(), [], { env, logFile: path.join(runDir, 'rabbitmq-server.log') });
   const server: RabbitServer = {
