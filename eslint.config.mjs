@@ -8,8 +8,20 @@ const noVscode = {
   }],
 };
 
+// Webview bundles run in the browser (no Node), and only our wrappers in webview/components/ may use the
+// toolkit: it is unmaintained upstream, so it must stay swappable.
+const webviewImports = {
+  'no-restricted-imports': ['error', {
+    paths: [
+      { name: 'vscode', message: 'Webviews talk to the host through src/shared messages, never vscode.' },
+      { name: '@vscode/webview-ui-toolkit', message: 'Use the wrappers in webview/components/ (the toolkit must stay swappable).' },
+    ],
+    patterns: [{ group: ['node:*'], message: 'Webview bundles run in the browser: no Node APIs.' }],
+  }],
+};
+
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.vscode-test/**', '.rig/**', 'test/fixtures/**/*.js'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.test-run/**', '.vscode-test/**', '.rig/**', 'test/fixtures/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,6 +32,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts', 'webview/**/*.ts'], rules: noVscode },
+  { files: ['webview/**/*.ts', 'test/browser/panels/**/*.ts', 'src/shared/**/*.ts'], ignores: ['webview/components/**'], rules: webviewImports },
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },

@@ -21,6 +21,8 @@ export interface StreamMessage {
   payload: Buffer;
   /** Our receive time, epoch seconds. */
   localReceived: number;
+  /** Events in the message (a `task.multi` list holds several). */
+  events: number;
 }
 
 export interface StreamOptions {
@@ -40,6 +42,8 @@ export interface StreamOptions {
   chainShare?: number;
   /** Seed of the pseudo-random choices (default 1). */
   seed?: number;
+  /** Epoch seconds of the stream's first task (default a fixed time of the capture's day). */
+  base?: number;
 }
 
 /** Share of generated tasks per outcome (a healthy production mix). */
@@ -64,7 +68,7 @@ export class EventStreamGenerator {
   private readonly clients: string[];
   private readonly byOutcome = new Map<string, Lifecycle[]>();
   private readonly o: Required<StreamOptions>;
-  private readonly base = 1795433184;
+  private readonly base: number;
   private nextTask = 0;
   private clock = 1;
   private chain: { root: string; parent: string; left: number } | undefined;
@@ -80,8 +84,9 @@ export class EventStreamGenerator {
   constructor(options: StreamOptions = {}) {
     this.o = {
       workers: 16, clients: 4, tasksPerSecond: 5000, batchLimit: 24, tickSeconds: 0.01, sentEvents: true, chainShare: 0.1, seed: 1,
-      ...options,
+      base: 1795433184, ...options,
     };
+    this.base = this.o.base;
     this.rand = random(this.o.seed);
     this.workers = Array.from({ length: this.o.workers }, (_, i) => `celery@worker-${i + 1}.prod.example.com`);
     this.clients = Array.from({ length: this.o.clients }, (_, i) => `gen${31000 + i}@web-${i + 1}.prod.example.com`);
@@ -217,6 +222,9 @@ export class EventStreamGenerator {
       properties: { ...properties, delivery_info: { exchange: 'celeryev', routing_key: routingKey } },
     };
     this.messages++;
-    return { channel: this.capture.channelPrefix + routingKey, payload: Buffer.from(pyJson(envelope)), localReceived: at };
+    return {
+      channel: this.capture.channelPrefix + routingKey, payload: Buffer.from(pyJson(envelope)), localReceived: at,
+      events: Array.isArray(body) ? body.length : 1,
+    };
   }
 }

@@ -20,6 +20,7 @@ import { isUndecodable, parseRedisEnvelope } from '../src/core/celery/rawMessage
 import { ClusterState } from '../src/core/state/clusterState';
 import { EventStreamGenerator, StreamMessage } from './eventStream';
 import { treeLevelTimings } from './treeLevels';
+import { panelBench } from './panelBench';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const CHUNK = 5_000;
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
     console.log(`heap per retained task at ${tasks.toLocaleString('en')} tasks: ${Math.round((withState.heap - without.heap) / tasks)} B ` +
       `(+ ${Math.round((withState.external - without.external) / tasks)} B of typed arrays outside the JS heap)`);
   }
+  if (process.env.BENCH_PANELS !== '0') await panelBench();
 }
 
 /** Run the stream into a state that is dropped afterwards. */

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need, only when missing (safe to run repeatedly):
-#   Debian packages: Celery 5 for /usr/bin/python3, Redis, RabbitMQ;  npm packages: node_modules.
+#   Debian packages: Celery 5 and debugpy (replay tests) for /usr/bin/python3, Redis, RabbitMQ;  npm packages: node_modules.
 # Runs as root or through sudo; apt-get update runs once and only if a package is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3 python3-celery python3-kombu python3-redis python3-amqp redis-server redis-tools rabbitmq-server)
+packages=(python3 python3-celery python3-kombu python3-redis python3-amqp python3-debugpy redis-server redis-tools rabbitmq-server)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: dependencies, then every tier (check = type-check + lint, unit, integration, vscode), each
+# `npm test`: dependencies, then every tier (check = type-check + lint, unit, browser, integration, vscode), each
 # tier's counts, and as the very last line the total: `N passed, N failed, N skipped`.
 # Exits non-zero if anything failed. The check and build steps count as one test each.
 set -uo pipefail
@@ -85,6 +85,15 @@ mocha_tier unit .mocharc.unit.json out/test/unit
 echo "== build (esbuild to dist/)"
 # A failed bundle is one failure; the integration tier still runs (tests not using the CLI are informative).
 if npm run --silent build; then record build 1 0 0; else record build 0 1 0; fi
+
+echo "== browser (webview bundles in headless Chromium; screenshots in .test-run/browser)"
+# Debian's chromium is installed when missing (like the VS Code rig); a browser that cannot be installed fails.
+if bash scripts/browser/ensure-chromium.sh && npx tsc -p test/browser/tsconfig.json; then
+  mocha_tier browser .mocharc.browser.json out/test/browser
+else
+  echo "== browser: FAILED: chromium could not be installed or test/browser did not compile" >&2
+  record browser 0 1 0
+fi
 
 echo "== integration"
 mocha_tier integration .mocharc.integration.json out/test/integration

@@ -36,37 +36,9 @@ keep_state=1
 if [ -z "$state" ]; then state=$(mktemp -d "${TMPDIR:-/tmp}/celery-lens-code-server.XXXXXX"); keep_state=0; fi
 state=$(mkdir -p "$state" && cd "$state" && pwd)
 rm -rf "$state/ud" "$state/ext" "$state/home" "$state/xdg" "$state/url"
-mkdir -p "$state"/{ud/User,ext,home,tmp,xdg/data,xdg/config,xdg/cache}
+source "$root/scripts/vscode/code-server-lib.sh"
 # A fresh profile each run; automatic tasks on, so a workspace task can open the Celery view at start.
-cat > "$state/ud/User/settings.json" <<'JSON'
-{
-  "workbench.startupEditor": "none",
-  "workbench.tips.enabled": false,
-  "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "extensions.autoCheckUpdates": false,
-  "extensions.autoUpdate": false,
-  "extensions.ignoreRecommendations": true,
-  "telemetry.telemetryLevel": "off",
-  "update.mode": "none",
-  "chat.disableAIFeatures": true,
-  "git.enabled": false,
-  "task.allowAutomaticTasks": "on"
-}
-JSON
-
-# Every process of this run carries the tag: cleanup finds code-server's children by it. HOME, TMPDIR and
-# XDG_* point into the state folder, or code-server and VS Code leave files in ~/.local/share, ~/.cache, /tmp.
-run_id=$state
-run_env=(env "LENS_VSCODE_RUN_ID=$run_id" "HOME=$state/home" "TMPDIR=$state/tmp"
-  "XDG_DATA_HOME=$state/xdg/data" "XDG_CONFIG_HOME=$state/xdg/config" "XDG_CACHE_HOME=$state/xdg/cache")
-kill_tagged() { # signal
-  local file pid
-  for file in $(grep -lzxF "LENS_VSCODE_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null); do
-    pid=${file#/proc/}; pid=${pid%/environ}
-    kill "-$1" "$pid" 2>/dev/null
-  done
-}
-tagged_alive() { grep -qlzxF "LENS_VSCODE_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null; }
+cs_prepare_profile '"task.allowAutomaticTasks": "on"'
 
 cs_pid=
 cleanup() {
@@ -82,25 +54,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-# enable-smoke-test-driver: without it the built workbench ignores the URL payload that names the
-# extension under development. Port 0 = code-server picks a free one; it logs it once it listens.
 # A closed or reloaded tab leaves its extension host (and its cluster connections) running for the
 # reconnection grace time: 3 hours by default, 2 minutes here.
-echo "bind-addr: 127.0.0.1:$port" > "$state/config.yaml"
 log=$state/code-server.log
-"${run_env[@]}" PATH="$rig/bin:$PATH" "$rig/cs/node_modules/.bin/code-server" --config "$state/config.yaml" \
-  --bind-addr "127.0.0.1:$port" --auth none --user-data-dir "$state/ud" --extensions-dir "$state/ext" \
-  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
-  --reconnection-grace-time 120 --vscode-option enable-smoke-test-driver "$folder" > "$log" 2>&1 </dev/null &
-cs_pid=$!
-actual=
-for _ in $(seq 1 150); do
-  actual=$(sed -n 's#.*HTTP server listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$log" | head -n 1)
-  [ -n "$actual" ] && break
-  kill -0 "$cs_pid" 2>/dev/null || break
-  sleep 0.2
-done
-[ -n "$actual" ] || { tail -n 20 "$log" >&2; fail "code-server did not start (log: $log)"; }
+cs_start "$port" "$folder" "$log" --reconnection-grace-time 120 || fail "code-server did not start (log: $log)"
+actual=$cs_port
 
 # The payload's vscode-remote authority must be exactly the host:port the browser opens.
 url=$(node -e '
@@ -108,7 +66,7 @@ url=$(node -e '
   const payload = [["extensionDevelopmentPath", `vscode-remote://${new URL(server).host}${dev}`]];
   console.log(`${server}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
 ' "http://127.0.0.1:$actual" "$folder" "$dev")
-say "code-server $(sed -n 's/.*code-server \([0-9][0-9.]*\) .*/\1/p' "$log" | head -n 1) serves $folder (log: $log)"
+say "code-server $(cs_version "$log") serves $folder (log: $log)"
 echo
 echo "  Open this address in a browser (Celery Lens runs in it as the extension under development):"
 echo

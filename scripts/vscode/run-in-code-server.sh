@@ -23,39 +23,11 @@ done
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/celery-lens-vscode.XXXXXX")
 rm -rf "$artifacts"
-mkdir -p "$artifacts/logs" "$artifacts/shots" "$state"/{ud/User,ext,home,tmp,xdg/data,xdg/config,xdg/cache}
+mkdir -p "$artifacts/logs" "$artifacts/shots"
+source "$root/scripts/vscode/code-server-lib.sh"
+cs_prepare_profile
 # Tests may write workspace settings: they get a copy, never the fixture itself.
 cp -R "$root/test/fixtures/workspace" "$state/workspace"
-cat > "$state/ud/User/settings.json" <<'JSON'
-{
-  "workbench.startupEditor": "none",
-  "workbench.tips.enabled": false,
-  "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "extensions.autoCheckUpdates": false,
-  "extensions.autoUpdate": false,
-  "extensions.ignoreRecommendations": true,
-  "telemetry.telemetryLevel": "off",
-  "update.mode": "none",
-  "chat.disableAIFeatures": true,
-  "git.enabled": false
-}
-JSON
-
-# Every process of the run (code-server, its extension host, chromium) inherits this variable: cleanup
-# finds stragglers by it. HOME, TMPDIR and XDG_* point into $state because code-server, VS Code and
-# chromium otherwise leave files in ~/.local/share/code-server, ~/.cache/Microsoft, ~/.config/chromium,
-# ~/.pki and /tmp.
-run_id=$state
-run_env=(env "LENS_VSCODE_RUN_ID=$run_id" "HOME=$state/home" "TMPDIR=$state/tmp"
-  "XDG_DATA_HOME=$state/xdg/data" "XDG_CONFIG_HOME=$state/xdg/config" "XDG_CACHE_HOME=$state/xdg/cache")
-
-kill_tagged() { # signal: every process whose environment carries this run's id
-  local file pid
-  for file in $(grep -lzxF "LENS_VSCODE_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null); do
-    pid=${file#/proc/}; pid=${pid%/environ}
-    kill "-$1" "$pid" 2>/dev/null
-  done
-}
 
 harness_pid=
 cleanup() {
@@ -63,7 +35,7 @@ cleanup() {
   [ -s "$state/code-server.pid" ] && kill -TERM -- "-$(cat "$state/code-server.pid")" 2>/dev/null
   sleep 1
   kill_tagged TERM
-  if grep -qlzxF "LENS_VSCODE_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null; then sleep 2; kill_tagged KILL; fi
+  if tagged_alive; then sleep 2; kill_tagged KILL; fi
   # Server-side logs: the extension host's (remoteexthost.log), the extension's output channels, ...
   cp -R "$state/ud/logs" "$artifacts/logs/server" 2>/dev/null
   rm -rf "$state"
@@ -71,27 +43,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# code-server in its own session (its pid is the group id, written by the shell that execs it), on a free
-# port it picks itself (port 0; read back from its log). enable-smoke-test-driver is required: without it
-# the built workbench ignores the URL payload that names the extension and the tests.
-echo "bind-addr: 127.0.0.1:0" > "$state/config.yaml"
 cs_log=$artifacts/logs/code-server.log
-setsid bash -c 'echo $$ > "$0"; exec "$@"' "$state/code-server.pid" "${run_env[@]}" PATH="$rig/bin:$PATH" \
-  "$rig/cs/node_modules/.bin/code-server" --config "$state/config.yaml" --bind-addr 127.0.0.1:0 --auth none \
-  --user-data-dir "$state/ud" --extensions-dir "$state/ext" --disable-telemetry --disable-update-check \
-  --disable-workspace-trust --disable-getting-started-override --vscode-option enable-smoke-test-driver \
-  "$state/workspace" > "$cs_log" 2>&1 &
-cs_pid=$!
-port=
-for _ in $(seq 1 150); do
-  port=$(sed -n 's#.*HTTP server listening on http://127\.0\.0\.1:\([0-9]*\)/.*#\1#p' "$cs_log" | head -n 1)
-  [ -n "$port" ] && break   # logged once the server listens
-  kill -0 "$cs_pid" 2>/dev/null || break
-  port=
-  sleep 0.2
-done
-[ -n "$port" ] || { tail -n 30 "$cs_log" >&2; fail "code-server did not start (log: $cs_log)"; }
-echo "code-server $(sed -n 's/.*code-server \([0-9][0-9.]*\) .*/\1/p' "$cs_log" | head -n 1) on 127.0.0.1:$port"
+cs_start 0 "$state/workspace" "$cs_log" || fail "code-server did not start (log: $cs_log)"
+port=$cs_port
+echo "code-server $(cs_version "$cs_log") on 127.0.0.1:$port"
 
 # The harness's own deadline fires first (and saves shots/timeout.png); `timeout` is the backstop.
 "${run_env[@]}" NODE_PATH="$rig/pw/node_modules" timeout -k 10 "$timeout_s" node "$root/scripts/vscode/harness.js" \

@@ -25,6 +25,7 @@ export function monitorSettings(): MonitorSettings {
     inspectIntervalMs: num(config, 'inspectInterval', 10) * 1000,
     queuePollIntervalMs: num(config, 'queuePollInterval', 5) * 1000,
     backfillLimit: num(config, 'backfillLimit', 2000),
+    commandTimeoutMs: Math.round(num(config, 'commandTimeout', 5) * 1000),
   };
 }
 

@@ -10,6 +10,8 @@ import type { ConnectionManager } from './connections/connectionManager';
 import { CommandId } from './commands/commandIds';
 
 const RECENT_FAILURE_WINDOW_S = 300;
+/** A gap in the event stream is mentioned in the tooltip for this long. */
+const RECENT_GAP_MS = 30 * 60_000;
 
 /** Failures whose failure time is within the window (newest first, so it stops at the first older one). */
 export function recentFailures(state: ClusterState, now: number, windowS = RECENT_FAILURE_WINDOW_S): number {
@@ -57,7 +59,11 @@ export class StatusBar implements vscode.Disposable {
     const lines = profiles.map((p) => {
       const m = this.manager.monitor(p.id);
       const ws = m ? [...m.state.workers.values()] : [];
-      return `${p.name}: ${connectionDescription(this.manager.status(p.id), ws.filter((w) => w.isAlive(now)).length, ws.length, now)}`;
+      const gap = m?.health.lastEventGap;
+      const recentGap = gap && now * 1000 - gap.to < RECENT_GAP_MS
+        ? ` (events stopped for ${((gap.to - gap.from) / 1000).toFixed(1)} s at ${new Date(gap.to).toLocaleTimeString()}, about ${gap.estimatedLost.toLocaleString('en-US')} lost)`
+        : '';
+      return `${p.name}: ${connectionDescription(this.manager.status(p.id), ws.filter((w) => w.isAlive(now)).length, ws.length, now)}${recentGap}`;
     });
     this.item.tooltip = `Celery Lens — ${active.name}\n${lines.join('\n')}\nFailures counted over the last 5 minutes. Click to open the Celery view.`;
     this.item.show();

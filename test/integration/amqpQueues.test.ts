@@ -98,6 +98,13 @@ describe('(integration) AMQP broker: queues, peek, purge', function () {
     const again = await broker.peek(peekQueue, 10);
     assert.deepEqual(taskIds(again, peekQueue), ids);
     assert.equal(await depth(peekQueue), 5);
+    // Further windows ("peek more"): read from the head, the messages before the window dropped.
+    assert.deepEqual(taskIds(await broker.peek(peekQueue, 2, 2), peekQueue), ids.slice(2, 4));
+    assert.deepEqual(taskIds(await broker.peek(peekQueue, 10, 3), peekQueue), ids.slice(3));
+    assert.deepEqual(await broker.peek(peekQueue, 10, 5), []);
+    await assert.rejects(broker.peek(peekQueue, 10, 5000), /Peeking past the first 1000 messages of a RabbitMQ queue is not possible/);
+    await assert.rejects(broker.moveMessage(peekQueue, ids[0], 'celery', 10), /not possible on RabbitMQ/);
+    assert.equal(await depth(peekQueue), 5);
     const m0 = again[0] as RawMessage;
     assert.equal(m0.deliveryInfo.redelivered, true, 'RabbitMQ flags peeked messages redelivered');
     assert.equal(m0.deliveryInfo.routingKey, peekQueue);

@@ -57,17 +57,20 @@ describe('(integration) harness: lens_testapp tasks behave as documented', () =>
     return JSON.parse(stored) as Meta;
   };
 
-  it('echo returns its args and kwargs; prioritized runs from the priority queue; spawner sends add subtasks', async () => {
+  it('echo returns its args and kwargs; prioritized runs from the priority queue; spawner sends add subtasks', async function () {
+    // Four round trips through busy workers: generous on a loaded machine, still bounded.
+    this.timeout(180_000);
     const out = await celeryPythonJson<{ echo: unknown; prio: string; spawned: string[]; sums: number[] }>(
       [
-        'e = tasks.echo.delay(1, "two", flag=True).get(timeout=20)',
+        'e = tasks.echo.delay(1, "two", flag=True).get(timeout=40)',
         'p = tasks.prioritized.apply_async((7,), priority=5)',
-        'p.get(timeout=20)',
-        's = tasks.spawner.delay(3).get(timeout=20)',
-        'sums = [AsyncResult(i, app=app).get(timeout=20) for i in s]',
+        'p.get(timeout=40)',
+        's = tasks.spawner.delay(3).get(timeout=40)',
+        'sums = [AsyncResult(i, app=app).get(timeout=40) for i in s]',
         'print(json.dumps({"echo": e, "prio": p.id, "spawned": s, "sums": sums}))',
       ].join('\n'),
       getCluster('redis'),
+      170_000,
     );
     assert.deepEqual(out.echo, { args: [1, 'two'], kwargs: { flag: true } });
     assert.equal((await meta(out.prio)).queue, 'priority');

@@ -19,6 +19,7 @@ import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { clusterFromEnv } from './support/clusterEnv';
 import type { TestCluster } from '../integration/support/cluster';
 import { waitFor } from './support/waitFor';
+import { removeAddedConnections } from './support/connections';
 
 const PURGE_QUEUE = 'lens_actions_purge';
 const PAUSE_QUEUE = 'lens_actions_pause';
@@ -89,6 +90,7 @@ function actionsOn(cluster: TestCluster): void {
       await amqpChannel?.deleteQueue(PURGE_QUEUE).catch(() => undefined);
       await amqpChannel?.deleteQueue(PAUSE_QUEUE).catch(() => undefined);
       await amqpConnection?.close().catch(() => undefined);
+      await removeAddedConnections(api);
     });
 
     it('read-only: every write action is refused, audited, and nothing happens', async () => {

@@ -14,6 +14,7 @@ import type { CeleryNode } from '../../src/vscode/views/nodes';
 import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 import { waitFor } from './support/waitFor';
+import { removeAddedConnections } from './support/connections';
 
 async function labels(provider: vscode.TreeDataProvider<CeleryNode>, node?: CeleryNode): Promise<Array<{ node: CeleryNode; label: string; description: string }>> {
   const children = (await provider.getChildren(node)) ?? [];
@@ -34,6 +35,11 @@ describe('(vscode) sidebar over a real cluster', function () {
     const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
     assert.ok(extension);
     api = await extension.activate();
+    await removeAddedConnections(api);
+  });
+
+  after(async () => {
+    await removeAddedConnections(api);
   });
 
   it('adds a connection whose password never reaches settings or state', async () => {

@@ -17,6 +17,7 @@ import { celeryAppDir } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 import { waitFor } from './support/waitFor';
+import { removeAddedConnections } from './support/connections';
 
 /** 1-based number of the first line of `file` containing `text`. */
 function lineOf(file: string, text: string): number {
@@ -48,12 +49,14 @@ describe('(vscode) tracebacks back to source', function () {
     fs.cpSync(path.join(celeryAppDir, 'lens_testapp'), path.join(workspaceApp, 'lens_testapp'), { recursive: true, filter: (p) => !p.includes('__pycache__') });
     await vscode.workspace.getConfiguration('celeryLens').update('pathMappings', { [celeryAppDir]: '${workspaceFolder}/app' }, vscode.ConfigurationTarget.Workspace);
     helpersUri = vscode.Uri.file(path.join(workspaceApp, 'lens_testapp', 'helpers.py'));
-    // Other tests' connections watch the same cluster and would add their own diagnostics.
+    // Other tests' connections watch the same cluster and would add their own diagnostics and rows.
+    await removeAddedConnections(api);
     for (const profile of api.manager.profiles()) await api.manager.disconnect(profile.id);
   });
 
   after(async () => {
     await vscode.workspace.getConfiguration('celeryLens').update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
+    await removeAddedConnections(api);
   });
 
   it('a task failing on the real worker shows in Problems at the raising line of the workspace file', async () => {

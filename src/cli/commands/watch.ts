@@ -1,8 +1,7 @@
 import type { CliCommand } from './command';
 import { numberOption } from '../args';
-import { ClusterMonitor } from '../../core/monitor/clusterMonitor';
 import { describeConnectionStatus, monitorSnapshot } from '../../core/monitor/monitorSnapshot';
-import { CeleryLensError } from '../../core/util/errors';
+import { createCliMonitor, startOrFail } from '../cliMonitor';
 import { renderSummary } from '../watchView';
 import { untilStopped } from '../stopSignal';
 
@@ -23,20 +22,11 @@ export const watchCommand: CliCommand = {
     const duration = numberOption(options.duration, '--duration');
     const taskRows = numberOption(options.tasks, '--tasks', { min: 1, integer: true }) ?? 15;
     const intervalMs = interval * 1000;
-    const monitor = new ClusterMonitor({
-      name: 'watch',
-      brokerUrl: ctx.brokerUrl,
-      backendUrl: ctx.backendUrl,
-      managementUrl: ctx.managementUrl,
-      settings: {
-        // Inspect is a broadcast every worker answers: not more often than every 2 s.
-        inspectIntervalMs: Math.max(intervalMs, 2000),
-        queuePollIntervalMs: Math.max(intervalMs, 500),
-        controlTimeoutMs: ctx.replyTimeoutMs,
-        connectTimeoutMs: ctx.connectTimeoutMs,
-        commandTimeoutMs: ctx.connectTimeoutMs,
-        backfillLimit: 200,
-      },
+    const monitor = createCliMonitor(ctx, 'watch', {
+      // Inspect is a broadcast every worker answers: not more often than every 2 s.
+      inspectIntervalMs: Math.max(intervalMs, 2000),
+      queuePollIntervalMs: Math.max(intervalMs, 500),
+      backfillLimit: 200,
     });
     const tty = process.stdout.isTTY === true && !ctx.out.json;
     // On a terminal the frame shows the connection state; elsewhere the log lines go to stderr.
@@ -45,15 +35,14 @@ export const watchCommand: CliCommand = {
     let stopped = false;
     void stopper.promise.then(() => (stopped = true));
     try {
-      await monitor.start();
-      const first = monitor.status;
-      if (first.kind === 'reconnecting' || first.kind === 'error') throw new CeleryLensError(first.reason);
+      await startOrFail(monitor);
       while (!stopped) {
         const snapshot = monitorSnapshot(monitor, taskRows);
         const connection = describeConnectionStatus(monitor.status, Date.now());
         if (ctx.out.json) {
-          const { events, eventsLost, blocked } = monitor.health;
-          ctx.out.value({ at: Date.now() / 1000, connection: monitor.status, health: { events, eventsLost: eventsLost ?? 0, blocked }, ...snapshot }, true);
+          const { events, eventsLost, blocked, eventGaps, eventsEstimatedLost, lastEventGap } = monitor.health;
+          const health = { events, eventsLost: eventsLost ?? 0, blocked, eventGaps: eventGaps ?? 0, eventsEstimatedLost: eventsEstimatedLost ?? 0, lastEventGap };
+          ctx.out.value({ at: Date.now() / 1000, connection: monitor.status, health, ...snapshot }, true);
         } else {
           const lines = renderSummary(snapshot, { broker: ctx.brokerUrl.redacted, now: Date.now() / 1000, eventCount: monitor.health.events, connection });
           if (tty) process.stdout.write(CLEAR_SCREEN);

@@ -4,7 +4,7 @@
  */
 
 /** Destructive action kinds; each has its own `celeryLens.confirm.<kind>` setting. */
-export const CONFIRM_KINDS = ['purge', 'terminate', 'shutdown', 'poolRestart', 'cancelConsumer'] as const;
+export const CONFIRM_KINDS = ['purge', 'terminate', 'shutdown', 'poolRestart', 'cancelConsumer', 'bulkRetry', 'moveMessage', 'restoreUnacked'] as const;
 export type ConfirmKind = (typeof CONFIRM_KINDS)[number];
 
 /** A modal's text: the question, a detail line, and the label of the button that goes ahead. */
@@ -65,5 +65,22 @@ export function cancelConsumerConfirmation(p: { connection: string; queue: strin
     message: `Stop ${list(p.workers)} consuming "${p.queue}"?`,
     detail: `Messages in "${p.queue}" on "${p.connection}" wait until a worker consumes it again.`,
     button: 'Stop Consuming',
+  };
+}
+
+export function moveMessageConfirmation(p: { connection: string; taskId: string; name?: string; queue: string; target: string }): ConfirmationText {
+  return {
+    message: `Move ${p.name ? `${p.name} ` : ''}${p.taskId} from "${p.queue}" to "${p.target}"?`,
+    detail: `In one atomic step on "${p.connection}", the waiting message leaves "${p.queue}" and joins the back of "${p.target}" (same priority), byte for byte. Only workers consuming "${p.target}" will run it.`,
+    button: 'Move Message',
+  };
+}
+
+export function restoreUnackedConfirmation(p: { connection: string; taskId?: string; name?: string; worker?: string; queues: string[] }): ConfirmationText {
+  const task = `${p.name ? `${p.name} ` : ''}${p.taskId ?? 'message'}`;
+  return {
+    message: `Put ${task} back in ${list(p.queues)}?`,
+    detail: `${p.worker ? `Its worker ${p.worker} is gone` : 'Its worker is not known'}; the message goes back to the front of the queue on "${p.connection}" (marked redelivered) and another worker runs it. If the worker is in fact still running it, the task runs twice.`,
+    button: 'Restore Message',
   };
 }

@@ -20,6 +20,8 @@ export interface BrokerOptions {
 /** A handle on a subscription; `close()` unsubscribes and frees what the subscription made. */
 export interface Subscription {
   close(): Promise<void>;
+  /** Stop (true) or go on (false) reading the connection: back-pressure from a slow consumer (Redis only). */
+  setPaused?(paused: boolean): void;
 }
 
 export interface ControlRequestOptions {
@@ -66,6 +68,9 @@ export interface UnackedEntry {
   message: RawMessage | Undecodable;
 }
 
+/** How deep a RabbitMQ peek may reach: the management API reads from the head, every message up to the window. */
+export const AMQP_PEEK_MAX_DEPTH = 1000;
+
 export interface Broker {
   readonly kind: 'redis' | 'amqp';
   readonly url: ConnectionUrl;
@@ -94,10 +99,24 @@ export interface Broker {
   listQueues(): Promise<string[]>;
   /** Depth and consumers for each named queue, in one round trip where the broker allows. */
   queueInfo(names: string[]): Promise<QueueInfo[]>;
-  /** The first `limit` messages in delivery order (the next one to run first), nothing consumed. */
-  peek(queue: string, limit: number): Promise<Array<RawMessage | Undecodable>>;
+  /**
+   * `limit` messages in delivery order (the next one to run first) from position `offset` (default 0),
+   * nothing consumed. AMQP reads from the head through the management API, so deep offsets are
+   * refused past {@link AMQP_PEEK_MAX_DEPTH} with an UnsupportedError.
+   */
+  peek(queue: string, limit: number, offset?: number): Promise<Array<RawMessage | Undecodable>>;
   /** DESTRUCTIVE: remove every ready message (all priority levels); returns how many were removed. */
   purge(queue: string): Promise<number>;
   /** Redis only: messages delivered to workers but not acked. AMQP throws UnsupportedError. */
   listUnacked(): Promise<UnackedEntry[]>;
+  /**
+   * DESTRUCTIVE, Redis only: move the waiting message of task `taskId` from `queue` to `target` in one
+   * atomic step (searching the first `searchLimit` messages). AMQP throws UnsupportedError.
+   */
+  moveMessage(queue: string, taskId: string, target: string, searchLimit: number): Promise<{ from: string; to: string }>;
+  /**
+   * DESTRUCTIVE, Redis only: put an unacked message back in its queue(s) atomically, like kombu's
+   * restore_by_tag; returns the queues. AMQP throws UnsupportedError.
+   */
+  restoreUnacked(deliveryTag: string): Promise<string[]>;
 }

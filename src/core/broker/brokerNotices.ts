@@ -1,7 +1,8 @@
 /**
  * Things a broker can tell us beyond a lost connection, which the generic Broker interface does
  * not carry: RabbitMQ blocking the connection (a memory or disk alarm) and events it dropped from
- * our event queue before we read them. AmqpBroker reports them; a monitor shows them in its health.
+ * our event queue before we read them, an event subscription cut and restored. The brokers report
+ * them; a monitor shows them in its health.
  */
 import type { Disposable } from '../util/disposable';
 
@@ -10,7 +11,12 @@ export type BrokerNotice =
   | { kind: 'blocked'; reason: string }
   | { kind: 'unblocked' }
   /** `count` events were dropped by the broker before we received them (expired in the event queue). */
-  | { kind: 'events-lost'; count: number; reason: string };
+  | { kind: 'events-lost'; count: number; reason: string }
+  /**
+   * The event subscription was cut at `lostAt` and restored at `resumedAt` (epoch ms) without us
+   * reconnecting (Redis: the client re-subscribed); events sent in between are gone, uncounted.
+   */
+  | { kind: 'events-interrupted'; lostAt: number; resumedAt: number; reason: string };
 
 /** A broker that reports {@link BrokerNotice}s. */
 export interface BrokerNoticeSource {

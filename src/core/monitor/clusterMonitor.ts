@@ -8,8 +8,10 @@
  * writes onDidLog into the same logger gets each line once.
  */
 import type { RedisResultBackend } from '../backend/redisResultBackend';
-import type { Broker } from '../broker/broker';
+import { join } from 'node:path';
+import type { Broker, Subscription } from '../broker/broker';
 import type { RemoteControl } from '../control/remoteControl';
+import { DashboardMetrics } from '../dashboard/dashboardMetrics';
 import { ClusterState } from '../state/index';
 import type { ConnectionUrl } from '../url/connectionUrl';
 import type { BackoffOptions } from '../util/backoff';
@@ -18,7 +20,9 @@ import { Emitter } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
 import { ChangeCoalescer } from './changeCoalescer';
 import { ConnectionSupervisor } from './connectionSupervisor';
-import { eventFeed } from './eventFeed';
+import { applyDecoded, eventFeed, type EventSink } from './eventFeed';
+import { EventDecoderThread } from './eventDecoderThread';
+import { EventGapTracker } from './eventGaps';
 import { isConnectionFault, safeReason } from './faults';
 import { HealthRecorder } from './healthRecorder';
 import { MonitorWork } from './monitorWork';
@@ -49,6 +53,13 @@ export interface ClusterMonitorOptions {
   backoff?: BackoffOptions;
   /** Timer functions (tests). */
   timers?: Timers;
+  /**
+   * Decode Redis events on a worker thread (the extension: its host thread then only applies
+   * them). Off by default (the CLI and tests decode in line). See eventDecoderThread.ts.
+   */
+  decodeInWorker?: boolean;
+  /** The worker script (default: eventDecodeWorker.js beside this module or bundle). */
+  decoderScript?: string;
 }
 
 /** How often worker liveness is re-checked, ms. */
@@ -57,6 +68,8 @@ export const LIVENESS_CHECK_MS = 1000;
 export class ClusterMonitor implements MonitorEvents, Disposable {
   readonly name: string;
   readonly state: ClusterState;
+  /** Queue depth and worker utilisation history, for the dashboard. */
+  readonly metrics = new DashboardMetrics();
   private readonly settings: ResolvedSettings;
   private readonly timers: Timers;
   private readonly statusEmitter = new Emitter<ConnectionStatus>();
@@ -67,11 +80,18 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
   private readonly recorder: HealthRecorder;
   private readonly supervisor: ConnectionSupervisor<MonitorSession>;
   private readonly liveness = new LivenessTracker();
+  private readonly gaps = new EventGapTracker((gap) => {
+    this.recorder.gap(gap);
+    this.changed();
+  });
   private readonly info = new Map<string, MonitoredWorkerInfo>();
   private readonly jobs = new WeakMap<MonitorSession, PollingJobs>();
   private readonly brokerLogger: Logger;
   private readonly work: MonitorWork;
   private livenessTimer: TimerHandle | undefined;
+  private readonly eventSink: EventSink;
+  private decoder: EventDecoderThread | undefined;
+  private eventSubscription: Subscription | undefined;
   private active = true;
   private everConnected = false;
 
@@ -87,12 +107,14 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
     this.coalescer = new ChangeCoalescer(() => this.changeEmitter.fire(), this.timers);
     this.log = new RateLimitedLog((entry) => this.logEmitter.fire(entry), { timers: this.timers });
     this.recorder = new HealthRecorder(this.log);
+    this.eventSink = { state: this.state, health: this.recorder, changed: () => this.changed(), gaps: this.gaps };
     this.work = new MonitorWork({
       state: this.state,
       settings: this.settings,
       recorder: this.recorder,
       info: this.info,
       hasManagement: options.managementUrl !== undefined,
+      metrics: this.metrics,
       changed: () => this.changed(),
       describe: (err) => this.describe(err),
     });
@@ -110,7 +132,12 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       close: (session) => session.close(),
       describe: (err) => this.describe(err),
     }, { backoff: options.backoff, timers: this.timers });
-    this.supervisor.onDidChangeStatus((status) => this.statusEmitter.fire(status));
+    let previous = this.supervisor.status;
+    this.supervisor.onDidChangeStatus((status) => {
+      this.trackLinkGap(previous, status);
+      previous = status;
+      this.statusEmitter.fire(status);
+    });
   }
 
   get status(): ConnectionStatus {
@@ -160,6 +187,8 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
     if (this.supervisor.isRunning) return this.supervisor.start();
     this.recorder.reset();
     this.liveness.reset();
+    this.gaps.reset();
+    if (this.options.decodeInWorker) this.decoder ??= this.startDecoder();
     this.scheduleLiveness();
     return this.supervisor.start();
   }
@@ -169,6 +198,8 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
     if (this.livenessTimer !== undefined) this.timers.clearTimeout(this.livenessTimer);
     this.livenessTimer = undefined;
     await this.supervisor.stop();
+    this.decoder?.close();
+    this.decoder = undefined;
     this.coalescer.flush();
     this.log.flush();
   }
@@ -217,6 +248,8 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       try {
         if (this.liveness.check(this.state, this.info, this.state.now(), this.replyWindowS())) this.changed();
         if (this.liveness.wentOffline.length) this.reportLostTasks();
+        this.metrics.sampleWorkers(this.state.workers.values(), this.state.now());
+        this.gaps.settle(Date.now());
       } catch {
         // A liveness check reads plain records; never let it kill the timer chain.
       }
@@ -244,12 +277,19 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       controlTimeoutMs: this.settings.controlTimeoutMs,
       logger: this.brokerLogger,
     }, {
-      onEventMessage: eventFeed(this.state, this.recorder, this.changed),
+      onEventMessage: eventFeed(this.eventSink),
+      rawEvents: this.decoder && {
+        push: (channel, payload) => this.decoder?.push(channel, payload),
+        attach: (subscription) => (this.eventSubscription = subscription),
+      },
       resultFeed: (backend) => new ResultFeed(backend, this.state, this.recorder, this.changed),
       onLost: (s, reason) => this.supervisor.fail(s, new Error(`connection lost: ${reason}`)),
       onBackendProblem: (problem) => this.setBackendProblem(problem),
       describe: (err) => this.describe(err),
-      onNotice: (notice) => (this.recorder.notice(notice) ? this.changed() : undefined),
+      onNotice: (notice) => {
+        if (notice.kind === 'events-interrupted') this.subscriptionCut(notice.lostAt, notice.resumedAt, notice.reason);
+        else if (this.recorder.notice(notice)) this.changed();
+      },
     });
     try {
       await this.work.initialSync(session, isCurrent);
@@ -285,6 +325,41 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       if (isConnectionFault(err)) this.supervisor.fail(session, err);
       else this.recorder.problem(what, this.describe(err));
     }
+  }
+
+  private startDecoder(): EventDecoderThread {
+    return new EventDecoderThread(this.options.decoderScript ?? join(__dirname, 'eventDecodeWorker.js'), {
+      onDecoded: (events, errors, clock) => {
+        if (clock > this.state.clock.value) this.state.clock.value = clock;
+        applyDecoded(this.eventSink, events, errors);
+      },
+      onFailure: (reason) => this.recorder.problem('events', reason),
+      onBackPressure: (paused) => this.eventSubscription?.setPaused?.(paused),
+    }, () => this.state.now());
+  }
+
+  /**
+   * The link failed while connected: events stop reaching us from the last one received (when a
+   * hang was only noticed by a command timeout) or from now; they flow again once reconnected.
+   */
+  private trackLinkGap(before: ConnectionStatus, after: ConnectionStatus): void {
+    const now = Date.now();
+    if (before.kind === 'connected' && (after.kind === 'reconnecting' || after.kind === 'error')) {
+      const last = this.gaps.lastEventAt;
+      const noticeWindow = this.settings.commandTimeoutMs + this.settings.queuePollIntervalMs;
+      const from = last !== undefined && last >= before.since && now - last <= noticeWindow ? last : now;
+      this.gaps.lost(from, after.reason, this.state.clock.value);
+    } else if (after.kind === 'connected') {
+      this.gaps.resumed(now);
+    }
+  }
+
+  /** The broker's client re-subscribed on its own: record the gap and read back what the backend stored meanwhile. */
+  private subscriptionCut(lostAt: number, resumedAt: number, reason: string): void {
+    this.gaps.lost(lostAt, reason, this.state.clock.value);
+    this.gaps.resumed(resumedAt);
+    const session = this.supervisor.session;
+    if (session) void this.guard(session, 'backfill after an event gap', () => this.work.backfill(session));
   }
 
   private setBackendProblem(problem: string | undefined): void {

@@ -1,11 +1,41 @@
 /** The `celeryev` stream into the ClusterState: decode each broker message, apply its events. */
 import { decodeEventMessage } from '../celery/events';
 import { isUndecodable, type RawMessage, type Undecodable } from '../celery/rawMessage';
+import type { CeleryEvent } from '../celery/types';
 import type { ClusterState } from '../state/index';
+import type { EventGapTracker } from './eventGaps';
 import type { HealthRecorder } from './healthRecorder';
 
-/** A handler for Broker.subscribeEvents that never throws. */
-export function eventFeed(state: ClusterState, health: HealthRecorder, changed: () => void): (message: RawMessage | Undecodable) => void {
+/** Where decoded events go: the state, the health counts, the gap tracker. */
+export interface EventSink {
+  state: ClusterState;
+  health: HealthRecorder;
+  changed(): void;
+  gaps?: EventGapTracker;
+}
+
+/** Apply decoded events (from here or from the decoding thread); never throws. */
+export function applyDecoded(sink: EventSink, events: readonly CeleryEvent[], errors: readonly Undecodable[]): void {
+  for (const error of errors) sink.health.undecodable(error);
+  if (!events.length) return;
+  sink.gaps?.received(events, Date.now());
+  let i = 0;
+  while (i < events.length) {
+    try {
+      for (; i < events.length; i++) sink.state.apply(events[i]);
+    } catch (err) {
+      // A bug in a merge must not kill the subscription (it would stop every later event).
+      sink.health.problem('events', `could not apply an event: ${(err as Error)?.message ?? String(err)}`, 'error');
+      i++;
+    }
+  }
+  sink.health.health.events += events.length;
+  sink.changed();
+}
+
+/** A handler for Broker.subscribeEvents that decodes on this thread and never throws. */
+export function eventFeed(sink: EventSink): (message: RawMessage | Undecodable) => void {
+  const { state, health } = sink;
   return (message) => {
     try {
       if (isUndecodable(message)) {
@@ -14,13 +44,9 @@ export function eventFeed(state: ClusterState, health: HealthRecorder, changed: 
       }
       const where = message.deliveryInfo.routingKey ?? 'celeryev';
       const { events, errors } = decodeEventMessage(message, where, state.now(), { clock: state.clock });
-      for (const error of errors) health.undecodable(error);
-      for (const event of events) state.apply(event);
-      health.health.events += events.length;
-      if (events.length) changed();
+      applyDecoded(sink, events, errors);
     } catch (err) {
-      // A bug in a merge must not kill the subscription (it would stop every later event).
-      health.problem('events', `could not apply an event: ${(err as Error)?.message ?? String(err)}`, 'error');
+      health.problem('events', `could not decode an event message: ${(err as Error)?.message ?? String(err)}`, 'error');
     }
   };
 }

@@ -7,6 +7,7 @@ import type { BrokerNotice } from '../broker/brokerNotices';
 import type { Undecodable } from '../celery/rawMessage';
 import { snapshotErrorOf } from '../state/index';
 import type { SnapshotError } from '../state/snapshotTypes';
+import type { EventGap } from './eventGaps';
 import type { MonitorHealth } from './monitorTypes';
 import type { LogLevel, RateLimitedLog } from './rateLimitedLog';
 
@@ -20,6 +21,14 @@ export function emptyHealth(): MonitorHealth {
 function describeUndecodable(u: Undecodable): string {
   const task = u.taskId ? ` (task ${u.taskName ?? '?'} ${u.taskId})` : '';
   return `undecodable ${u.source} from ${u.where}${task}: ${u.reason}`;
+}
+
+/** "no events for 3.2 s (about 12,000 lost): <reason>". */
+export function describeGap(gap: EventGap): string {
+  const seconds = ((gap.to - gap.from) / 1000).toFixed(1);
+  const clock = gap.clockJump !== undefined ? `, the senders' clock moved ${gap.clockJump.toLocaleString('en-US')}` : '';
+  return `no events for ${seconds} s (about ${gap.estimatedLost.toLocaleString('en-US')} lost${clock}; ` +
+    `results stored meanwhile are read back from the result backend): ${gap.reason}`;
 }
 
 export class HealthRecorder {
@@ -55,11 +64,23 @@ export class HealthRecorder {
       if (health.blocked === undefined) return false;
       delete health.blocked;
       this.log.report('broker', 'info', 'RabbitMQ unblocked the connection');
-    } else {
+    } else if (notice.kind === 'events-lost') {
       health.eventsLost = (health.eventsLost ?? 0) + notice.count;
       this.problem('events', notice.reason);
+    } else {
+      // A cut subscription is measured by the monitor's EventGapTracker, which calls gap().
+      return false;
     }
     return true;
+  }
+
+  /** A gap in the event stream, once measured. */
+  gap(gap: EventGap): void {
+    const health = this.health;
+    health.eventGaps = (health.eventGaps ?? 0) + 1;
+    health.eventsEstimatedLost = (health.eventsEstimatedLost ?? 0) + gap.estimatedLost;
+    health.lastEventGap = gap;
+    this.problem('events', describeGap(gap));
   }
 
   private remember(error: SnapshotError): void {

@@ -29,8 +29,17 @@ export interface SessionConfig {
   logger: Logger;
 }
 
+/** Where raw Redis event payloads go when they are decoded elsewhere (EventDecoderThread). */
+export interface RawEventSink {
+  push(channel: string, payload: Buffer): void;
+  /** The subscription feeding it (for back-pressure). */
+  attach(subscription: Subscription): void;
+}
+
 export interface SessionHandlers {
   onEventMessage(message: RawMessage | Undecodable): void;
+  /** When set, a Redis broker's events go here raw instead of to onEventMessage. */
+  rawEvents?: RawEventSink;
   /** Build the handler of live results for a freshly connected backend. */
   resultFeed(backend: RedisResultBackend): ResultFeed;
   /** The broker reported its connection lost (AMQP does; Redis failures surface on the next call). */
@@ -50,6 +59,15 @@ interface ConnectionLossSource {
 
 function reportsConnectionLoss(broker: Broker): broker is Broker & ConnectionLossSource {
   return typeof (broker as Partial<ConnectionLossSource>).onConnectionLost === 'function';
+}
+
+/** RedisBroker hands out raw event payloads; the Broker interface only decoded messages. */
+interface RawEventSource {
+  subscribeRawEvents(onRaw: (channel: string, payload: Buffer) => void): Promise<Subscription>;
+}
+
+function hasRawEvents(broker: Broker): broker is Broker & RawEventSource {
+  return typeof (broker as Partial<RawEventSource>).subscribeRawEvents === 'function';
 }
 
 async function closeQuietly(what: string, close: () => Promise<void>): Promise<void> {
@@ -97,7 +115,14 @@ export class MonitorSession {
       const onNotice = handlers.onNotice;
       if (onNotice && reportsNotices(broker)) session.disposables.push(broker.onNotice((n) => onNotice(n)));
       await broker.connect();
-      session.subscriptions.push(await broker.subscribeEvents((m) => handlers.onEventMessage(m)));
+      const raw = handlers.rawEvents;
+      if (raw && hasRawEvents(broker)) {
+        const subscription = await broker.subscribeRawEvents((channel, payload) => raw.push(channel, payload));
+        raw.attach(subscription);
+        session.subscriptions.push(subscription);
+      } else {
+        session.subscriptions.push(await broker.subscribeEvents((m) => handlers.onEventMessage(m)));
+      }
     } catch (err) {
       await session.close();
       throw err;

@@ -6,6 +6,7 @@
 import type { QueueInfo } from '../broker/broker';
 import type { SnapshotError } from '../state/snapshotTypes';
 import type { Disposable } from '../util/disposable';
+import type { EventGap } from './eventGaps';
 
 /**
  * Where the connection is. `reason` strings are safe to show (no secrets). Times (`since`,
@@ -85,6 +86,12 @@ export interface MonitorHealth {
   blocked?: string;
   /** Events the broker dropped before we could read them (AMQP: expired in our event queue), counted exactly. */
   eventsLost?: number;
+  /** Gaps in the event stream (subscription cut by Redis, link lost or hung), see eventGaps.ts. */
+  eventGaps?: number;
+  /** Events estimated lost in those gaps (an estimate: Redis keeps nothing for an absent subscriber). */
+  eventsEstimatedLost?: number;
+  /** The most recent gap. */
+  lastEventGap?: EventGap;
   /** Epoch seconds of the last completed inspect round and queue poll. */
   lastInspectAt?: number;
   lastQueuePollAt?: number;

@@ -3,6 +3,7 @@
  * probe and the backfill on connect. Connection faults propagate (the caller reconnects);
  * anything else is recorded in the health and the log.
  */
+import type { DashboardMetrics } from '../dashboard/dashboardMetrics';
 import type { ClusterState } from '../state/index';
 import { Backoff } from '../util/backoff';
 import { backfillQueued, backfillResults, backfillUnacked } from './backfill';
@@ -22,6 +23,8 @@ export interface MonitorWorkContext {
   info: Map<string, MonitoredWorkerInfo>;
   /** Whether a management URL was given (AMQP queues can only be peeked through it). */
   hasManagement: boolean;
+  /** Keeps the queue depth history (dashboard). */
+  metrics?: DashboardMetrics;
   changed(): void;
   describe(err: unknown): string;
 }
@@ -80,6 +83,7 @@ export class MonitorWork {
 
   async pollQueues(session: MonitorSession): Promise<void> {
     this.queues = await pollQueues(session.broker, this.activeQueues, this.queues, this.state.now());
+    this.ctx.metrics?.recordQueues(this.queues, this.state.now());
     this.recorder.health.lastQueuePollAt = this.state.now();
     this.changed();
   }

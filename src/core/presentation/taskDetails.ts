@@ -23,8 +23,14 @@ export interface TaskDetailsInput extends TaskLike {
   history?: ReadonlyArray<{ type: string; timestamp: number; hostname: string }>;
 }
 
+/** The task a Celery Lens retry retries, and the retries sent of a task (remembered by the sender). */
+export interface RetryLinkIds {
+  retryOf?: string;
+  retriedAs?: readonly string[];
+}
+
 /** Line prefixes the editor's link provider recognises (the id follows). */
-export const WORKFLOW_LINK_PREFIXES = ['- Parent: ', '- Root: ', '- Child: '] as const;
+export const WORKFLOW_LINK_PREFIXES = ['- Parent: ', '- Root: ', '- Child: ', '- Retry of: ', '- Retried as: '] as const;
 
 /** Celery truncates reprs near 1024 characters and ends them with `...`. */
 function looksTruncated(repr: string): boolean {
@@ -88,7 +94,7 @@ function outcomeSection(task: TaskDetailsInput, stored: TaskMeta | undefined): s
   return out;
 }
 
-function workflowSection(task: TaskDetailsInput): string[] {
+function workflowSection(task: TaskDetailsInput, retry: RetryLinkIds): string[] {
   const out: string[] = [];
   const parent = task.parentId && task.parentId !== task.id ? task.parentId : undefined;
   const root = task.rootId && task.rootId !== task.id ? task.rootId : undefined;
@@ -96,6 +102,8 @@ function workflowSection(task: TaskDetailsInput): string[] {
   if (root) out.push(`${WORKFLOW_LINK_PREFIXES[1]}${root}`);
   if (task.groupId) out.push(`- Group: ${task.groupId}`);
   for (const child of task.children ?? []) out.push(`${WORKFLOW_LINK_PREFIXES[2]}${child}`);
+  if (retry.retryOf) out.push(`${WORKFLOW_LINK_PREFIXES[3]}${retry.retryOf}`);
+  for (const id of retry.retriedAs ?? []) out.push(`${WORKFLOW_LINK_PREFIXES[4]}${id}`);
   return out.length ? ['## Workflow', '', ...out, ''] : [];
 }
 
@@ -106,7 +114,7 @@ function historySection(task: TaskDetailsInput): string[] {
 }
 
 /** The whole document. `stored` is the backend's record, `queued` the waiting message, when they exist. */
-export function renderTaskDetails(task: TaskDetailsInput, stored?: TaskMeta, queued?: QueuedArguments): string {
+export function renderTaskDetails(task: TaskDetailsInput, stored?: TaskMeta, queued?: QueuedArguments, retry: RetryLinkIds = {}): string {
   const facts: Array<[string, string | undefined]> = [
     ['State', task.state],
     ['Id', task.id],
@@ -132,7 +140,7 @@ export function renderTaskDetails(task: TaskDetailsInput, stored?: TaskMeta, que
     ...argumentsSection(task, stored, queued),
     '',
     ...outcomeSection(task, stored),
-    ...workflowSection(task),
+    ...workflowSection(task, retry),
     ...historySection(task),
   ];
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

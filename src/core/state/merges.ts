@@ -34,6 +34,9 @@ function internOrUndefined(pool: StringPool, text: string | undefined): string |
   return text === undefined ? undefined : pool.intern(text);
 }
 
+/** A traceparent is 55 characters in version 00: more of a longer (invalid) value is not kept. */
+const MAX_TRACEPARENT_LENGTH = 256;
+
 /** Whether a state from a non-event source should replace the task's current one. */
 function supersedes(next: string, current: string): boolean {
   if (next === current) return false;
@@ -148,6 +151,14 @@ export function mergeTaskFromMessage(state: ClusterState, m: TaskMessage): TaskR
   if (task.expires === undefined && m.expires !== undefined) task.expires = m.expires;
   task.routingKey ??= m.routingKey;
   task.exchange ??= m.exchange;
+  // Only a message has headers: remember whether it carried a trace context (trace view).
+  const traceparent = m.headers.traceparent;
+  if (traceparent !== undefined && traceparent !== null) {
+    const text = typeof traceparent === 'string' ? traceparent : String(JSON.stringify(traceparent));
+    task.traceparent = text.slice(0, MAX_TRACEPARENT_LENGTH); // kept as read; an odd one shows as invalid
+  } else if (task.traceparent === undefined) {
+    task.traceparent = null;
+  }
   if (!task.parentId && m.parentId && m.parentId !== m.id) {
     task.parentId = m.parentId;
     state.linkParent(task);

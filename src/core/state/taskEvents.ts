@@ -5,7 +5,7 @@ import type { CeleryEvent } from '../celery/types';
 import { typeCode } from './historyCodes';
 import type { TaskRecord } from './taskRecord';
 import { precedence, RETRY, TASK_EVENT_STATE } from './taskStates';
-import { LAST_SEEN, RUNTIME, SUBJECT_TIME_SLOT, TIMESTAMP, toTime as time } from './taskTimes';
+import { LAST_SEEN, RUNTIME, STARTED, SUBJECT_TIME_SLOT, TIMESTAMP, toTime as time } from './taskTimes';
 
 /** Interns strings a task keeps (see StringPool); identity when none is given. */
 export interface StringInterner {
@@ -139,6 +139,11 @@ export function applyTaskEventOfKind(
   const timestamp = time(event.timestamp);
   const times = task.times;
   if (kind.timeSlot >= 0) times[kind.timeSlot] = timestamp;
+  // The pool process, for the timeline's per-process lanes (only `task-started` names it).
+  if (kind.timeSlot === STARTED) {
+    const pid = event.pid;
+    if (typeof pid === 'number' && pid > 0 && pid <= 0x7fffffff) task.pid = pid | 0;
+  }
   const hostname = event.hostname;
   // The kept (pooled) copy of the sender's name: it also keys the history code cheaply.
   let sender = hostname;

@@ -40,6 +40,7 @@ class TaskExtras {
   signum: unknown = undefined;
   expired: boolean | undefined = undefined;
   requeue: boolean | undefined = undefined;
+  traceparent: string | null | undefined = undefined;
 }
 
 export class TaskRecord {
@@ -80,6 +81,8 @@ export class TaskRecord {
   children: string[] | undefined = undefined;
   /** @internal */
   extras: TaskExtras | undefined = undefined;
+  /** Pool process that ran the latest attempt (`task-started`'s `pid`); 0 when unknown. */
+  pid = 0;
 
   constructor(id: string) {
     this.id = id;
@@ -123,6 +126,14 @@ export class TaskRecord {
   /** `task-rejected` detail. */
   get requeue(): boolean | undefined { return this.extras?.requeue; }
   set requeue(v: boolean | undefined) { this.extrasForWrite(v).requeue = v; }
+
+  /**
+   * The W3C `traceparent` header of the task's message (as OpenTelemetry's Celery instrumentation
+   * injects it): undefined when no message of the task was read (events carry no headers), null
+   * when one was read without it. Stored as received (untrusted); parse it with traceparent.ts.
+   */
+  get traceparent(): string | null | undefined { return this.extras?.traceparent; }
+  set traceparent(v: string | null | undefined) { this.extrasForWrite(v).traceparent = v; }
 
   /** The event history, oldest first (at most {@link MAX_TASK_HISTORY}); a new array per call. */
   get history(): TaskHistoryEntry[] {

@@ -24,7 +24,8 @@ export class TimeoutError extends CeleryLensError {
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
+    // Says what it means for a broker call: nothing came back, the usual sign of a hung (SIGSTOPped, wedged) server.
+    timer = setTimeout(() => reject(new TimeoutError(`${what} timed out: no answer within ${ms} ms (the server is hung, overloaded or unreachable)`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

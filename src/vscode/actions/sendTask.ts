@@ -7,6 +7,8 @@ import { describeReplies, summarizeReplies } from '../../core/actions/controlRep
 import { parseArgsJson, parseKwargsJson } from '../../core/actions/jsonArguments';
 import { formatSendExtras, parseSendExtras, type SendExtras } from '../../core/actions/sendOptions';
 import { encodeTaskMessage } from '../../core/celery/taskEncoder';
+import { knowSentTask } from './sentTasks';
+import { revealTaskRow } from './revealTask';
 import { CONTROL_METHODS } from '../../core/control/methods';
 import { taskNames } from '../../core/state/selectors';
 import type { CommandContext } from '../commands/commandContext';
@@ -87,14 +89,23 @@ export async function sendTask(ctx: CommandContext, arg?: unknown): Promise<Acti
   const { queue, countdown, expires, priority } = input.extras;
   const message = encodeTaskMessage({ name: input.name, args: input.args, kwargs: input.kwargs, queue, countdown, expires, priority });
   const id = String(message.headers.id);
-  return runAction(ctx, {
+  const result = await runAction(ctx, {
     ...spec, connectionId: profile.id, target: input.name,
     parameters: { id, args: input.args, kwargs: input.kwargs, ...(formatSendExtras(input.extras) ? { options: formatSendExtras(input.extras) } : {}) },
     run: async (monitor) => {
       await monitor.broker!.publish(message);
+      knowSentTask(monitor, message);
       return { detail: `sent as ${id}`, value: id };
     },
   });
+  // The new task's row, selected: it is PENDING until a worker receives it.
+  // Not awaited: the send is done; the view catches up on its own time.
+  if (result.outcome === 'done') {
+    void revealTaskRow(ctx, profile.id, id).then((revealed) => {
+      if (!revealed.revealed) ctx.logger.warn(`the sent task ${id} is not revealed: ${revealed.reason}`);
+    });
+  }
+  return result;
 }
 
 /** Workers to apply a task-type setting to: `workers` in the argument, else all (or some, picked). */

@@ -38,6 +38,12 @@ export const CommandId = {
   SendTask: 'celeryLens.sendTask',
   SetRateLimit: 'celeryLens.taskType.rateLimit',
   SetTimeLimit: 'celeryLens.taskType.timeLimit',
+  /** {@link revealTaskInTree}: other panels call it by this name, with `connectionId, taskId`. */
+  RevealTaskInTree: 'celeryLens.revealTaskInTree',
+  /** {@link showWorkflow} (src/vscode/panels/flow/showWorkflow.ts) */
+  ShowWorkflow: 'celeryLens.task.showWorkflow',
+  /** {@link bulkRetry} */
+  BulkRetry: 'celeryLens.tasks.bulkRetry',
   // Workers (src/vscode/actions/workerActions.ts)
   ShutdownWorker: 'celeryLens.worker.shutdown',
   RestartWorkerPool: 'celeryLens.worker.poolRestart',
@@ -52,6 +58,21 @@ export const CommandId = {
   PurgeQueue: 'celeryLens.queue.purge',
   PauseQueue: 'celeryLens.queue.pause',
   ResumeQueue: 'celeryLens.queue.resume',
+  // Timeline, trace and dashboard panels (src/vscode/panels/panelCommands.ts)
+  ShowTimeline: 'celeryLens.showTimeline',
+  ShowTrace: 'celeryLens.task.showTrace',
+  ShowDashboard: 'celeryLens.showDashboard',
+  // Replay (src/vscode/replay/replayCommands.ts)
+  ReplayLocally: 'celeryLens.task.replayLocally',
+  DebugLocally: 'celeryLens.task.debugLocally',
+  // Queue messages (src/vscode/actions/messageActions.ts)
+  PeekMoreMessages: 'celeryLens.queue.peekMore',
+  OpenMessage: 'celeryLens.queue.openMessage',
+  MoveMessage: 'celeryLens.queue.moveMessage',
+  RestoreUnacked: 'celeryLens.queue.restoreUnacked',
+  // Local worker (src/vscode/actions/localWorker.ts)
+  StartLocalWorker: 'celeryLens.worker.startLocal',
+  StopLocalWorker: 'celeryLens.worker.stopLocal',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

@@ -12,6 +12,13 @@ import { copyCeleryCall, copyTaskId, openTaskResult, retryTask, revokeTask, term
 import { sendTask, setRateLimit, setTimeLimit } from '../actions/sendTask';
 import { workerAction } from '../actions/workerActions';
 import { pauseQueue, purgeQueue, resumeQueue } from '../actions/queueActions';
+import { revealTaskInTree } from '../actions/revealTask';
+import { showWorkflow } from '../panels/flow/showWorkflow';
+import { bulkRetry } from '../actions/bulkRetry';
+import { showDashboard, showTimeline, showTrace } from '../panels/panelCommands';
+import { debugLocally, replayLocally } from '../replay/replayCommands';
+import { moveMessage, openMessage, peekMoreMessages, restoreUnacked } from '../actions/messageActions';
+import { startLocalWorker, stopLocalWorker } from '../actions/localWorker';
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
 
@@ -56,6 +63,9 @@ const HANDLERS: Record<CommandIdValue, Handler> = {
   [CommandId.SendTask]: sendTask,
   [CommandId.SetRateLimit]: setRateLimit,
   [CommandId.SetTimeLimit]: setTimeLimit,
+  [CommandId.RevealTaskInTree]: revealTaskInTree,
+  [CommandId.ShowWorkflow]: showWorkflow,
+  [CommandId.BulkRetry]: bulkRetry,
   [CommandId.ShutdownWorker]: workerAction('shutdown'),
   [CommandId.RestartWorkerPool]: workerAction('poolRestart'),
   [CommandId.GrowWorkerPool]: workerAction('poolGrow'),
@@ -68,6 +78,17 @@ const HANDLERS: Record<CommandIdValue, Handler> = {
   [CommandId.PurgeQueue]: purgeQueue,
   [CommandId.PauseQueue]: pauseQueue,
   [CommandId.ResumeQueue]: resumeQueue,
+  [CommandId.ShowTimeline]: showTimeline,
+  [CommandId.ShowTrace]: showTrace,
+  [CommandId.ShowDashboard]: showDashboard,
+  [CommandId.ReplayLocally]: replayLocally,
+  [CommandId.DebugLocally]: debugLocally,
+  [CommandId.PeekMoreMessages]: peekMoreMessages,
+  [CommandId.OpenMessage]: openMessage,
+  [CommandId.MoveMessage]: moveMessage,
+  [CommandId.RestoreUnacked]: restoreUnacked,
+  [CommandId.StartLocalWorker]: startLocalWorker,
+  [CommandId.StopLocalWorker]: stopLocalWorker,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

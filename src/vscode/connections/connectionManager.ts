@@ -102,6 +102,8 @@ export class ConnectionManager implements vscode.Disposable {
       managementUrl: resolved.managementUrl,
       settings: monitorSettings(),
       logger: this.logger,
+      // Redis events are decoded on a worker thread (dist/eventDecodeWorker.js): the host thread only applies them.
+      decodeInWorker: true,
     });
     entry.monitor = monitor;
     entry.subscriptions.push(

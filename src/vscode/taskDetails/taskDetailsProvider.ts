@@ -9,6 +9,7 @@ import { isUndecodable } from '../../core/celery/rawMessage';
 import { decodeTaskMessage } from '../../core/celery/taskMessage';
 import { renderTaskDetails, type QueuedArguments, WORKFLOW_LINK_PREFIXES } from '../../core/presentation/taskDetails';
 import type { ConnectionManager } from '../connections/connectionManager';
+import { retryLinks } from '../actions/retryLinks';
 import { frameLinks } from '../tracebacks/frameLinks';
 import { SourceLocator } from '../tracebacks/sourceLocator';
 import { parseTaskDetailsUri, TASK_DETAILS_SCHEME, taskDetailsUri } from './taskDetailsUri';
@@ -88,8 +89,9 @@ export class TaskDetailsProvider implements vscode.TextDocumentContentProvider, 
     if (!task && !meta) {
       return `# Task ${taskId}\n\n${monitor ? 'Celery Lens has not seen this task: it is unknown, forgotten, or its result expired.' : 'Not connected to this cluster.'}\n`;
     }
+    const retry = { retryOf: retryLinks.retryOf(connectionId, taskId), retriedAs: retryLinks.retriedAs(connectionId, taskId) };
     const input = task ?? { id: taskId, state: meta?.status ?? 'PENDING', name: meta?.name, worker: meta?.worker };
-    return renderTaskDetails(input, meta, this.stored.get(this.key(connectionId, taskId))?.queued);
+    return renderTaskDetails(input, meta, this.stored.get(this.key(connectionId, taskId))?.queued, retry);
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -117,7 +119,7 @@ export class TaskDetailsProvider implements vscode.TextDocumentContentProvider, 
   }
 
   /**
-   * Parent, root and child ids in the Workflow section open those tasks' details; traceback
+   * Parent, root, child and retry ids in the Workflow section open those tasks' details; traceback
    * frames open their file and line.
    */
   async provideDocumentLinks(document: vscode.TextDocument): Promise<vscode.DocumentLink[]> {

@@ -3,6 +3,7 @@
  * refresh driven by the ConnectionManager's throttled change event, and lookup helpers.
  */
 import * as vscode from 'vscode';
+import { describeGap } from '../../core/monitor/healthRecorder';
 import { connectionDescription } from '../../core/presentation/treeLabels';
 import type { ClusterMonitor } from '../../core/monitor/clusterMonitor';
 import type { ConnectionManager } from '../connections/connectionManager';
@@ -69,6 +70,10 @@ export abstract class CeleryTreeProvider implements vscode.TreeDataProvider<Cele
         if (h.reconnects) lines.push(`reconnects: ${h.reconnects}`);
         if (h.eventsLost) lines.push(`events lost (expired before they were read): ${h.eventsLost.toLocaleString('en-US')}`);
         if (h.blocked) lines.push(`the broker is blocking this connection: ${h.blocked}`);
+        if (h.lastEventGap) {
+          lines.push(`event gaps: ${h.eventGaps ?? 1}, about ${(h.eventsEstimatedLost ?? 0).toLocaleString('en-US')} events lost in all; ` +
+            `last, ${new Date(h.lastEventGap.to).toLocaleTimeString()}: ${describeGap(h.lastEventGap)}`);
+        }
       }
       item.tooltip = new vscode.MarkdownString(lines.join('  \n'));
     }

@@ -17,8 +17,9 @@ export const contextValues = {
   connection(status: ConnectionStatus, profile: ConnectionProfile): string {
     return `celeryLens.connection.${status.kind}.${profile.source}${profile.readOnly ? '.readonly' : '.writable'}`;
   },
-  worker(online: boolean, writable = false): string {
-    return `celeryLens.worker.${online ? 'online' : 'offline'}${mode(writable)}`;
+  /** `celeryLens.worker.online.writable.local`: `.local` when started from this window (it can be stopped here). */
+  worker(online: boolean, writable = false, local = false): string {
+    return `celeryLens.worker.${online ? 'online' : 'offline'}${mode(writable)}${local ? '.local' : ''}`;
   },
   workerGroup(group: string): string {
     return `celeryLens.workerGroup.${group}`;
@@ -27,8 +28,13 @@ export const contextValues = {
   queue(writable = false, paused = false): string {
     return `celeryLens.queue.${paused ? 'paused' : 'active'}${mode(writable)}`;
   },
-  message(decodable: boolean, writable = false): string {
-    return `celeryLens.message.${decodable ? 'task' : 'undecodable'}${mode(writable)}`;
+  /** `celeryLens.message.task.writable.redis`: the broker last, since moving a message is Redis-only. */
+  message(decodable: boolean, writable = false, broker?: 'redis' | 'amqp'): string {
+    return `celeryLens.message.${decodable ? 'task' : 'undecodable'}${mode(writable)}${broker ? `.${broker}` : ''}`;
+  },
+  /** An unacked Redis message: `gone` when the worker that holds it is offline (it may be restored). */
+  unacked(workerGone: boolean, writable = false): string {
+    return `celeryLens.unacked.${workerGone ? 'gone' : 'held'}${mode(writable)}`;
   },
   stateGroup(state: string): string {
     return `celeryLens.stateGroup.${state.toLowerCase()}`;

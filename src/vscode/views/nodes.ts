@@ -4,7 +4,8 @@
  * the current state up when VS Code asks for the TreeItem.
  */
 import type { TaskMessage } from '../../core/celery/types';
-import type { Undecodable } from '../../core/celery/rawMessage';
+import type { RawMessage, Undecodable } from '../../core/celery/rawMessage';
+import type { UnackedEntry } from '../../core/broker/broker';
 
 export type CeleryNode =
   | { kind: 'connection'; connectionId: string }
@@ -12,7 +13,10 @@ export type CeleryNode =
   | { kind: 'workerGroup'; connectionId: string; hostname: string; group: 'running' | 'queues' | 'registered' }
   | { kind: 'text'; connectionId: string; key: string; label: string; description?: string; tooltip?: string; icon?: string }
   | { kind: 'queue'; connectionId: string; name: string }
-  | { kind: 'message'; connectionId: string; queue: string; index: number; message: TaskMessage | Undecodable }
+  | { kind: 'message'; connectionId: string; queue: string; index: number; message: TaskMessage | Undecodable; raw?: RawMessage }
+  | { kind: 'peekMore'; connectionId: string; queue: string; shown: number; total: number }
+  | { kind: 'unackedGroup'; connectionId: string }
+  | { kind: 'unacked'; connectionId: string; entry: UnackedEntry }
   | { kind: 'stateGroup'; connectionId: string; state: string }
   | { kind: 'task'; connectionId: string; taskId: string; parentKey: string }
   | { kind: 'showMore'; connectionId: string; state: string; shown: number; total: number };
@@ -26,6 +30,9 @@ export function nodeId(node: CeleryNode): string {
     case 'text': return `c/${node.connectionId}/t/${node.key}`;
     case 'queue': return `c/${node.connectionId}/q/${node.name}`;
     case 'message': return `c/${node.connectionId}/q/${node.queue}/m/${node.index}`;
+    case 'peekMore': return `c/${node.connectionId}/q/${node.queue}/more`;
+    case 'unackedGroup': return `c/${node.connectionId}/unacked`;
+    case 'unacked': return `c/${node.connectionId}/unacked/${node.entry.deliveryTag}`;
     case 'stateGroup': return `c/${node.connectionId}/s/${node.state}`;
     case 'task': return `c/${node.connectionId}/${node.parentKey}/task/${node.taskId}`;
     case 'showMore': return `c/${node.connectionId}/s/${node.state}/more`;

@@ -1,37 +1,84 @@
 /**
  * Queues view: connection → queues (depth, per-priority breakdown, consumers, trend) → the first
- * messages, peeked — never consumed — and decoded, undecodable ones saying why.
+ * messages, peeked — never consumed — and decoded, undecodable ones saying why, with "Show more"
+ * reading the next window; on Redis, the unacked (reserved) messages as a last group.
  */
 import * as vscode from 'vscode';
 import { decodeTaskMessage } from '../../core/celery/taskMessage';
-import { isUndecodable, type Undecodable } from '../../core/celery/rawMessage';
+import { isUndecodable, type RawMessage, type Undecodable } from '../../core/celery/rawMessage';
+import { AMQP_PEEK_MAX_DEPTH, type UnackedEntry } from '../../core/broker/broker';
 import type { TaskMessage } from '../../core/celery/types';
 import { queueDescription } from '../../core/presentation/treeLabels';
 import { oneLine, shortId } from '../../core/presentation/format';
 import { redactSecretsInText } from '../../core/url/connectionUrl';
 import { peekCount } from '../config';
+import { CommandId } from '../commands/commandIds';
 import { CeleryTreeProvider } from './celeryTreeProvider';
 import { contextValues } from './contextValues';
 import type { CeleryNode } from './nodes';
 import { pausedQueues } from '../actions/pausedQueues';
+import { unackedGroupItem, unackedItem } from './unackedItems';
 
 /** Peeked messages are reused this long, so refreshes do not read the broker 4 times a second. */
 const PEEK_TTL_MS = 5000;
 
 interface PeekEntry {
   at: number;
-  messages?: Array<TaskMessage | Undecodable>;
+  messages?: Array<{ message: TaskMessage | Undecodable; raw?: RawMessage }>;
+  /** Ready messages in the queue when it was read (all priority levels). */
+  total?: number;
   error?: string;
 }
 
 export class QueuesTreeProvider extends CeleryTreeProvider {
   private readonly peeks = new Map<string, PeekEntry>();
+  /** Windows shown per queue ("Show more" adds one). */
+  private readonly windows = new Map<string, number>();
+  private readonly unacked = new Map<string, { at: number; entries?: UnackedEntry[]; error?: string }>();
+
+  /** Show the next window of a queue's messages. */
+  showMore(connectionId: string, queue: string): void {
+    const key = `${connectionId}\n${queue}`;
+    this.windows.set(key, (this.windows.get(key) ?? 1) + 1);
+    this.peeks.delete(key);
+    this.changed.fire(undefined);
+  }
+
+  /** Forget what was read (after an action changed the broker), so the next render reads again. */
+  invalidate(connectionId: string): void {
+    for (const key of [...this.peeks.keys()]) if (key.startsWith(`${connectionId}\n`)) this.peeks.delete(key);
+    this.unacked.delete(connectionId);
+    this.changed.fire(undefined);
+  }
+
+  /** The unacked entries last read for a connection (read now when none are cached). */
+  async unackedEntries(connectionId: string): Promise<{ entries?: UnackedEntry[]; error?: string }> {
+    const cached = this.unacked.get(connectionId);
+    if (cached && Date.now() - cached.at < PEEK_TTL_MS) return cached;
+    const broker = this.manager.monitor(connectionId)?.broker;
+    let entry: { at: number; entries?: UnackedEntry[]; error?: string };
+    try {
+      if (!broker) throw new Error('not connected');
+      entry = { at: Date.now(), entries: await broker.listUnacked() };
+    } catch (err) {
+      entry = { at: Date.now(), error: redactSecretsInText((err as Error).message) };
+    }
+    this.unacked.set(connectionId, entry);
+    return entry;
+  }
 
   protected async childrenOf(node: CeleryNode): Promise<CeleryNode[]> {
     const monitor = this.monitorOf(node);
     if (!monitor) return [];
     if (node.kind === 'connection') {
-      return [...monitor.queues].sort((a, b) => a.name.localeCompare(b.name)).map((q) => ({ kind: 'queue', connectionId: node.connectionId, name: q.name }));
+      const queues: CeleryNode[] = [...monitor.queues].sort((a, b) => a.name.localeCompare(b.name)).map((q) => ({ kind: 'queue', connectionId: node.connectionId, name: q.name }));
+      if (monitor.broker?.kind !== 'redis') return queues;
+      await this.unackedEntries(node.connectionId); // so the group shows its count
+      return [...queues, { kind: 'unackedGroup', connectionId: node.connectionId }];
+    }
+    if (node.kind === 'unackedGroup') {
+      const { entries } = await this.unackedEntries(node.connectionId);
+      return (entries ?? []).map((entry) => ({ kind: 'unacked', connectionId: node.connectionId, entry }));
     }
     if (node.kind !== 'queue') return [];
     const entry = await this.peek(node.connectionId, node.name);
@@ -40,7 +87,21 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
     }
     const messages = entry.messages ?? [];
     if (!messages.length) return [{ kind: 'text', connectionId: node.connectionId, key: `q/${node.name}/empty`, label: 'No waiting messages', icon: 'check' }];
-    return messages.map((message, index) => ({ kind: 'message', connectionId: node.connectionId, queue: node.name, index, message }));
+    const children: CeleryNode[] = messages.map(({ message, raw }, index) => ({ kind: 'message', connectionId: node.connectionId, queue: node.name, index, message, raw }));
+    const total = entry.total ?? 0;
+    if (messages.length >= this.shownLimit(node.connectionId, node.name) && total > messages.length) {
+      if (monitor.broker?.kind === 'amqp' && messages.length >= AMQP_PEEK_MAX_DEPTH) {
+        children.push({ kind: 'text', connectionId: node.connectionId, key: `q/${node.name}/deep`, label: `RabbitMQ can only be peeked in its first ${AMQP_PEEK_MAX_DEPTH} messages`, icon: 'info',
+          tooltip: 'The management API reads from the head of the queue, taking and requeueing every message up to the window.' });
+      } else {
+        children.push({ kind: 'peekMore', connectionId: node.connectionId, queue: node.name, shown: messages.length, total });
+      }
+    }
+    return children;
+  }
+
+  private shownLimit(connectionId: string, queue: string): number {
+    return peekCount() * (this.windows.get(`${connectionId}\n${queue}`) ?? 1);
   }
 
   private async peek(connectionId: string, queue: string): Promise<PeekEntry> {
@@ -51,8 +112,16 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
     let entry: PeekEntry;
     try {
       if (!broker) throw new Error('not connected');
-      const raw = await broker.peek(queue, peekCount());
-      entry = { at: Date.now(), messages: raw.map((m) => (isUndecodable(m) ? m : decodeTaskMessage(m, queue))) };
+      // One window at a time, from the head: what "Show more" reads is exactly the next window.
+      const shown = this.shownLimit(connectionId, queue);
+      const read: Array<RawMessage | Undecodable> = [];
+      for (let offset = 0; offset < shown; offset += peekCount()) {
+        const window = await broker.peek(queue, Math.min(peekCount(), shown - offset), offset);
+        read.push(...window);
+        if (window.length < peekCount()) break;
+      }
+      const [info] = await broker.queueInfo([queue]);
+      entry = { at: Date.now(), total: info?.messages, messages: read.map((m) => (isUndecodable(m) ? { message: m } : { message: decodeTaskMessage(m, queue), raw: m })) };
     } catch (err) {
       entry = { at: Date.now(), error: redactSecretsInText((err as Error).message) };
     }
@@ -62,6 +131,20 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
 
   protected itemFor(node: CeleryNode): vscode.TreeItem {
     if (node.kind === 'text') return this.textItem(node);
+    if (node.kind === 'peekMore') {
+      const more = Math.min(peekCount(), node.total - node.shown);
+      const item = new vscode.TreeItem(`Show ${more.toLocaleString('en-US')} more`, vscode.TreeItemCollapsibleState.None);
+      item.description = `${node.shown.toLocaleString('en-US')} of ${node.total.toLocaleString('en-US')}`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = contextValues.showMore();
+      item.command = { command: CommandId.PeekMoreMessages, title: 'Show more', arguments: [node.connectionId, node.queue] };
+      return item;
+    }
+    if (node.kind === 'unackedGroup') {
+      const cached = this.unacked.get(node.connectionId);
+      return unackedGroupItem(cached?.entries?.length, cached?.error);
+    }
+    if (node.kind === 'unacked') return unackedItem(this.monitorOf(node), node.entry, this.writable(node), this.now());
     if (node.kind === 'queue') {
       const q = this.monitorOf(node)?.queues.find((x) => x.name === node.name);
       const item = new vscode.TreeItem(node.name, q && q.messages > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Collapsed);
@@ -82,7 +165,8 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
         item.description = `${m.taskId ? `${shortId(m.taskId)} · ` : ''}${oneLine(m.reason, 80)}`;
         item.tooltip = `${m.reason}\n${m.size} bytes${m.contentType ? `, ${m.contentType}` : ''}`;
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-        item.contextValue = contextValues.message(false, this.writable(node));
+        item.contextValue = contextValues.message(false, this.writable(node), this.monitorOf(node)?.broker?.kind);
+        item.command = { command: CommandId.OpenMessage, title: 'Open Message as JSON', arguments: [node] };
         return item;
       }
       const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.None);
@@ -90,7 +174,8 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
       item.description = [`${node.index + 1}. ${shortId(m.id)}`, m.argsrepr ?? '', ...extras].filter(Boolean).join(' · ');
       item.tooltip = `${m.name}\nid: ${m.id}\nargs: ${m.argsrepr ?? JSON.stringify(m.args)}\nkwargs: ${m.kwargsrepr ?? JSON.stringify(m.kwargs)}`;
       item.iconPath = new vscode.ThemeIcon('mail');
-      item.contextValue = contextValues.message(true, this.writable(node));
+      item.contextValue = contextValues.message(true, this.writable(node), this.monitorOf(node)?.broker?.kind);
+      item.command = { command: CommandId.OpenMessage, title: 'Open Message as JSON', arguments: [node] };
       return item;
     }
     return new vscode.TreeItem('');

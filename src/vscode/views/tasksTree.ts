@@ -39,6 +39,39 @@ export class TasksTreeProvider extends CeleryTreeProvider {
     this.changed.fire(undefined);
   }
 
+  /** The parent of a node, so TreeView.reveal can open the way down to a task. */
+  getParent(node: CeleryNode): CeleryNode | undefined {
+    if (node.kind === 'task' && node.parentKey.startsWith('s/')) return { kind: 'stateGroup', connectionId: node.connectionId, state: node.parentKey.slice(2) };
+    if (node.kind === 'showMore') return { kind: 'stateGroup', connectionId: node.connectionId, state: node.state };
+    if (node.kind === 'stateGroup') return { kind: 'connection', connectionId: node.connectionId };
+    return undefined;
+  }
+
+  /**
+   * The row of a task as the tree lists it, showing more pages when it is further down (up to
+   * `maxShown` rows); a reason instead when the task is unknown, filtered out or too far down.
+   */
+  taskNode(connectionId: string, taskId: string, maxShown = 5000): { node: CeleryNode } | { reason: string } {
+    const monitor = this.manager.monitor(connectionId);
+    const task = monitor?.state.tasks.get(taskId);
+    if (!monitor || !task) return { reason: monitor ? 'Celery Lens does not know this task (yet)' : 'the connection is not started' };
+    const pageSize = tasksPageSize();
+    const key = `${connectionId}\n${task.state}`;
+    for (let pages = this.pages.get(key) ?? 1; pages * pageSize <= Math.max(maxShown, pageSize); pages++) {
+      const { tasks, total } = listTasks(monitor.state, { ...this.filterValue, state: task.state }, 0, pages * pageSize);
+      if (tasks.some((t) => t.id === taskId)) {
+        this.pages.set(key, pages);
+        // A row this new may not be in what the view last fetched: refresh before revealing.
+        this.changed.fire(undefined);
+        return { node: { kind: 'task', connectionId, taskId, parentKey: `s/${task.state}` } };
+      }
+      if (tasks.length >= total) {
+        return { reason: Object.keys(this.filterValue).length ? `the tasks filter hides it (${describeFilter(this.filterValue)})` : `it is not listed under ${task.state}` };
+      }
+    }
+    return { reason: `it is more than ${maxShown.toLocaleString('en-US')} rows down its state group` };
+  }
+
   showMore(connectionId: string, state: string): void {
     const key = `${connectionId}\n${state}`;
     this.pages.set(key, (this.pages.get(key) ?? 1) + 1);

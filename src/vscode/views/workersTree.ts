@@ -10,6 +10,7 @@ import { contextValues } from './contextValues';
 import { workerIcon } from './icons';
 import type { CeleryNode } from './nodes';
 import { taskTreeItem } from './taskItem';
+import { localWorkers } from '../actions/localWorker';
 
 export class WorkersTreeProvider extends CeleryTreeProvider {
   private running(monitor: ClusterMonitor, worker: WorkerRecord): string[] {
@@ -58,7 +59,9 @@ export class WorkersTreeProvider extends CeleryTreeProvider {
         ? workerDescription({ hostname: node.hostname, online, pool: worker.pool, concurrency: worker.concurrency, processed: worker.processed, activeCount: this.running(monitor, worker).length, loadavg: worker.loadavg })
         : '';
       item.iconPath = workerIcon(online);
-      item.contextValue = contextValues.worker(online, this.writable(node));
+      const local = localWorkers.isLocal(node.connectionId, node.hostname);
+      if (local) item.description = `local · ${String(item.description ?? '')}`;
+      item.contextValue = contextValues.worker(online, this.writable(node), local);
       item.tooltip = worker ? workerTooltip(worker, online, now) : undefined;
       return item;
     }

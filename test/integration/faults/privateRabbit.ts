@@ -31,6 +31,8 @@ export interface PrivateRabbit {
   stop(): Promise<void>;
   /** Stops the node and removes its data. */
   destroy(): Promise<void>;
+  /** SIGSTOP (hang) or SIGCONT (resume) the node's process group (the server and its helpers). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
 }
 
 function binary(name: string): string {
@@ -106,7 +108,19 @@ export async function privateRabbit(dir: string, tls?: RabbitTlsFiles): Promise<
       }
     },
     stop,
+    signal(signal) {
+      const pid = proc?.child.pid;
+      // startLogged spawns detached: the node leads its own process group.
+      if (pid !== undefined) process.kill(-pid, signal);
+    },
     async destroy() {
+      if (proc?.child.pid !== undefined) {
+        try {
+          process.kill(-proc.child.pid, 'SIGCONT');
+        } catch {
+          // already gone
+        }
+      }
       await stop();
       fs.rmSync(path.join(dir, 'mnesia'), { recursive: true, force: true });
     },

@@ -15,7 +15,7 @@ const WRITE_COMMANDS: string[] = [
   CommandId.RevokeTask, CommandId.TerminateTask, CommandId.RetryTask, CommandId.SendTask, CommandId.SetRateLimit, CommandId.SetTimeLimit,
   CommandId.ShutdownWorker, CommandId.RestartWorkerPool, CommandId.GrowWorkerPool, CommandId.ShrinkWorkerPool, CommandId.AutoscaleWorker,
   CommandId.AddConsumer, CommandId.CancelConsumer, CommandId.EnableEvents, CommandId.DisableEvents,
-  CommandId.PurgeQueue, CommandId.PauseQueue, CommandId.ResumeQueue, CommandId.MakeReadOnly,
+  CommandId.PurgeQueue, CommandId.PauseQueue, CommandId.ResumeQueue, CommandId.MakeReadOnly, CommandId.BulkRetry, CommandId.MoveMessage, CommandId.RestoreUnacked, CommandId.StartLocalWorker, CommandId.StopLocalWorker,
 ];
 
 function itemRegexes(command: string): RegExp[] {
@@ -30,9 +30,11 @@ function itemContextValues(writable: boolean): string[] {
   return [
     ...(['connected', 'idle', 'error'] as const).map((kind) => contextValues.connection(kind === 'error' ? { kind, reason: 'x' } : kind === 'connected' ? { kind, since: 0 } : { kind }, profile)),
     ...states.map((s) => contextValues.task(s, writable)),
-    contextValues.worker(true, writable), contextValues.worker(false, writable),
+    contextValues.worker(true, writable), contextValues.worker(false, writable), contextValues.worker(true, writable, true),
     contextValues.queue(writable, false), contextValues.queue(writable, true),
     contextValues.message(true, writable), contextValues.message(false, writable),
+    contextValues.message(true, writable, 'redis'), contextValues.message(true, writable, 'amqp'),
+    contextValues.unacked(true, writable), contextValues.unacked(false, writable),
   ];
 }
 
@@ -70,6 +72,13 @@ describe('(unit) actions: menus follow the read-only mode', () => {
     assert.ok(offers(CommandId.ResumeQueue, contextValues.queue(true, true)));
     assert.ok(offers(CommandId.ShutdownWorker, contextValues.worker(true, true)));
     assert.ok(!offers(CommandId.ShutdownWorker, contextValues.worker(false, true)));
+    assert.ok(offers(CommandId.StopLocalWorker, contextValues.worker(true, true, true)));
+    assert.ok(!offers(CommandId.StopLocalWorker, contextValues.worker(true, true)), 'only workers started here');
+    assert.ok(offers(CommandId.MoveMessage, contextValues.message(true, true, 'redis')));
+    assert.ok(!offers(CommandId.MoveMessage, contextValues.message(true, true, 'amqp')), 'no move on RabbitMQ');
+    assert.ok(offers(CommandId.RestoreUnacked, contextValues.unacked(true, true)));
+    assert.ok(!offers(CommandId.RestoreUnacked, contextValues.unacked(false, true)), 'no restore while the worker is online');
+    assert.ok(offers(CommandId.OpenMessage, contextValues.message(false, false, 'amqp')));
     // Read-only actions stay available on read-only items.
     assert.ok(offers(CommandId.CopyTaskId, contextValues.task('FAILURE', false)));
     assert.ok(offers(CommandId.OpenTaskResult, contextValues.task('SUCCESS', false)));

@@ -26,8 +26,9 @@ describe('(unit) extension manifest', () => {
     }
   });
 
-  it('activates lazily (views and commands activate it; no "*")', () => {
-    assert.deepEqual(manifest.activationEvents, []);
+  it('activates lazily (views and commands activate it; no "*"), and restores its panels after a reload', () => {
+    for (const event of manifest.activationEvents) assert.match(event, /^onWebviewPanel:celeryLens\.[a-z]+$/);
+    for (const panel of ['timeline', 'trace', 'dashboard', 'flow']) assert.ok(manifest.activationEvents.includes(`onWebviewPanel:celeryLens.${panel}`), panel);
   });
 
   it('menu "when" clauses match the contextValues the views produce', () => {
@@ -48,7 +49,7 @@ describe('(unit) extension manifest', () => {
 
   it('has the three views and the settings the code reads', () => {
     assert.deepEqual(manifest.contributes.views.celeryLens.map((v) => v.id), ['celeryLens.workers', 'celeryLens.queues', 'celeryLens.tasks', 'celeryLens.errors']);
-    for (const key of ['connections', 'maxTasks', 'inspectInterval', 'queuePollInterval', 'backfillLimit', 'tasksPageSize', 'peekCount']) {
+    for (const key of ['connections', 'maxTasks', 'inspectInterval', 'queuePollInterval', 'commandTimeout', 'backfillLimit', 'tasksPageSize', 'peekCount']) {
       assert.ok(manifest.contributes.configuration.properties[`celeryLens.${key}`], key);
     }
   });

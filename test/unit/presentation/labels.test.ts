@@ -61,6 +61,14 @@ describe('(unit) presentation', () => {
     assert.doesNotMatch(text, /Truncated/);
   });
 
+  it('links a retried task to its retries and a retry back to the task it retries', () => {
+    const original = renderTaskDetails({ id: 'a', name: 'n', state: 'FAILURE' }, undefined, undefined, { retriedAs: ['b', 'c'] });
+    assert.match(original, /## Workflow\n\n- Retried as: b\n- Retried as: c\n/);
+    const retry = renderTaskDetails({ id: 'b', name: 'n', state: 'SUCCESS' }, undefined, undefined, { retryOf: 'a' });
+    assert.match(retry, /## Workflow\n\n- Retry of: a\n/);
+    assert.doesNotMatch(renderTaskDetails({ id: 'a', name: 'n', state: 'FAILURE' }), /Retr/);
+  });
+
   it('prefers the complete arguments of an extended result', () => {
     const text = renderTaskDetails({ id: 't', name: 'n', state: 'SUCCESS', args: '(1,)' }, {
       kind: 'task-meta', taskId: 't', status: 'SUCCESS', result: { a: 1 }, traceback: null, children: [], args: [1], kwargs: { k: 'v' }, size: 1,

@@ -46,3 +46,19 @@ export function replayedState(options?: ClusterStateOptions): ClusterState {
 export function ev(type: string, fields: Record<string, unknown> = {}): CeleryEvent {
   return { type, hostname: 'w1@vm', timestamp: 1000, clock: 1, utcoffset: 0, pid: 10, local_received: 1000, ...fields } as CeleryEvent;
 }
+
+/** A time that is a multiple of every bucket width (10, 60, 120, 1800 s): window edges fall on round numbers. */
+export const T0 = 1_795_428_000;
+
+/** A state whose clock the test moves, and a helper to run one task through at time `at`. */
+export function clocked(): { state: ClusterState; setNow: (t: number) => void; run: (uuid: string, at: number, end: string, fields?: Record<string, unknown>) => void } {
+  let now = T0;
+  const state = new ClusterState({ now: () => now });
+  const run = (uuid: string, at: number, end: string, fields: Record<string, unknown> = {}): void => {
+    const base = { uuid, name: 'shop.charge', hostname: 'w1@vm', timestamp: at, local_received: at };
+    state.apply(ev('task-received', base));
+    state.apply(ev('task-started', base));
+    state.apply(ev(end, { ...base, ...fields }));
+  };
+  return { state, setNow: (t) => { now = t; }, run };
+}

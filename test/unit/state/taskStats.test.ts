@@ -1,24 +1,8 @@
 import assert from 'node:assert/strict';
-import { ClusterState } from '../../../src/core/state/clusterState';
 import { binLower, quantileOf, RUNTIME_BINS, runtimeBin } from '../../../src/core/state/runtimeHistogram';
 import { MAX_STATS_KEYS } from '../../../src/core/state/taskStats';
 import { ringCascade, WindowRing } from '../../../src/core/state/windowRing';
-import { ev } from './stateFixtures';
-
-const T0 = 1_795_428_000; // a multiple of every bucket width (10, 60, 120, 1800 s): edges fall on round numbers
-
-/** A state whose clock the test moves, and a helper to run one task through at time `at`. */
-function clocked(): { state: ClusterState; setNow: (t: number) => void; run: (uuid: string, at: number, end: string, fields?: Record<string, unknown>) => void } {
-  let now = T0;
-  const state = new ClusterState({ now: () => now });
-  const run = (uuid: string, at: number, end: string, fields: Record<string, unknown> = {}): void => {
-    const base = { uuid, name: 'shop.charge', hostname: 'w1@vm', timestamp: at, local_received: at };
-    state.apply(ev('task-received', base));
-    state.apply(ev('task-started', base));
-    state.apply(ev(end, { ...base, ...fields }));
-  };
-  return { state, setNow: (t) => { now = t; }, run };
-}
+import { clocked, ev, T0 } from './stateFixtures';
 
 describe('(unit) task statistics: counters and rolling windows (injected clock)', () => {
   it('counts runs, failures, retries, revocations per task name, per worker and for the cluster', () => {

@@ -107,8 +107,20 @@ export class AmqpBroker implements Broker, AmqpSession {
     return amqpQueueInfo(this, this.management, names);
   }
 
-  peek(queue: string, limit: number): Promise<Array<RawMessage | Undecodable>> {
-    return amqpPeek(this, this.management, queue, limit);
+  peek(queue: string, limit: number, offset = 0): Promise<Array<RawMessage | Undecodable>> {
+    return amqpPeek(this, this.management, queue, limit, offset);
+  }
+
+  async moveMessage(_queue: string, _taskId: string, _target: string, _searchLimit: number): Promise<{ from: string; to: string }> {
+    throw new UnsupportedError(
+      'Moving a single message is not possible on RabbitMQ without consuming it: AMQP has no atomic ' +
+      '"move", and taking the message off the queue and publishing it again could lose or duplicate it. ' +
+      'Use a shovel (rabbitmq_shovel) or the management UI\'s "Move messages" if you must.',
+    );
+  }
+
+  async restoreUnacked(_deliveryTag: string): Promise<string[]> {
+    throw new UnsupportedError('RabbitMQ puts unacknowledged messages back in their queue by itself when the worker\'s connection closes.');
   }
 
   purge(queue: string): Promise<number> {

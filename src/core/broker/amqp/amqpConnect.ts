@@ -109,7 +109,7 @@ export async function openAmqpConnection(url: AmqpConnectionUrl, settings: AmqpC
   // amqplib's socket timeout covers an idle socket; this deadline also covers a slow trickle.
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new TimeoutError(`Connecting to RabbitMQ ${url.redacted} timed out after ${settings.connectTimeoutMs} ms`));
+      reject(new TimeoutError(`Connecting to RabbitMQ ${url.redacted} timed out: no answer within ${settings.connectTimeoutMs} ms`));
     }, settings.connectTimeoutMs + 500);
   });
   try {
@@ -119,7 +119,7 @@ export async function openAmqpConnection(url: AmqpConnectionUrl, settings: AmqpC
     if (err instanceof TimeoutError) throw err;
     const message = err instanceof Error ? err.message : String(err);
     if (/ETIMEDOUT/.test(message)) {
-      throw new TimeoutError(`Connecting to RabbitMQ ${url.redacted} timed out after ${settings.connectTimeoutMs} ms`);
+      throw new TimeoutError(`Connecting to RabbitMQ ${url.redacted} timed out: no answer within ${settings.connectTimeoutMs} ms`);
     }
     throw new CeleryLensError(`Cannot connect to RabbitMQ ${url.redacted}: ${sanitize(message.trim(), url)}${connectHint(message, url)}`, 'CONNECT');
   } finally {

@@ -4,7 +4,7 @@
  * what AMQP cannot tell: the queue list, per-priority depths and a non-consuming peek.
  */
 import type { Channel } from 'amqplib';
-import type { QueueInfo } from '../broker';
+import { AMQP_PEEK_MAX_DEPTH, type QueueInfo } from '../broker';
 import type { RawMessage, Undecodable } from '../../celery/rawMessage';
 import { CeleryLensError, UnsupportedError, withTimeout } from '../../util/errors';
 import { closeQuietly, withChannel, type AmqpSession } from './amqpSession';
@@ -97,6 +97,7 @@ export async function amqpPeek(
   management: ManagementClient | undefined,
   queue: string,
   limit: number,
+  offset = 0,
 ): Promise<Array<RawMessage | Undecodable>> {
   if (!management) {
     throw new UnsupportedError(
@@ -105,9 +106,18 @@ export async function amqpPeek(
     );
   }
   if (limit <= 0) return [];
+  const skip = Math.max(0, Math.floor(offset));
+  if (skip >= AMQP_PEEK_MAX_DEPTH) {
+    throw new UnsupportedError(
+      `Peeking past the first ${AMQP_PEEK_MAX_DEPTH} messages of a RabbitMQ queue is not possible: the management API ` +
+      'reads from the head of the queue, taking and requeueing every message up to the window.',
+    );
+  }
   try {
-    const messages = await management.getMessages(session.url.vhost, queue, limit, PEEK_MAX_BODY_BYTES);
-    return messages.map((m) => rawFromManagement(m, queue, PEEK_MAX_BODY_BYTES));
+    // The API has no offset: read up to the window's end and drop what comes before it.
+    const count = Math.min(skip + limit, AMQP_PEEK_MAX_DEPTH);
+    const messages = await management.getMessages(session.url.vhost, queue, count, PEEK_MAX_BODY_BYTES);
+    return messages.slice(skip).map((m) => rawFromManagement(m, queue, PEEK_MAX_BODY_BYTES));
   } catch (err) {
     if (err instanceof ManagementApiError && err.status === 404) {
       throw new CeleryLensError(`Queue "${queue}" does not exist in vhost "${session.url.vhost}" on ${session.url.redacted}`, 'NOT_FOUND');

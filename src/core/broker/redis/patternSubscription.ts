@@ -20,6 +20,12 @@ export interface PatternSubscriptionRequest {
   handlerName: string;
   /** Called with the channel name and the raw payload of every message. */
   onMessage(channel: string, payload: Buffer): void;
+  /**
+   * The connection dropped at `lostAt` and was re-subscribed at `resumedAt` (epoch ms) by the
+   * client's own reconnect: whatever was published in between, or still sat in Redis's output
+   * buffer for us when it cut the connection, never arrives.
+   */
+  onInterruption?(lostAt: number, resumedAt: number): void;
 }
 
 /**
@@ -41,20 +47,41 @@ export async function subscribePattern(
       logger.warn(`${request.handlerName} failed: ${(err as Error).message}`);
     }
   });
+  let lostAt: number | undefined;
+  let done = false;
+  sub.on('close', () => {
+    if (!done) lostAt ??= Date.now();
+  });
+  // ioredis sends the PSUBSCRIBE again just before 'ready' (autoResubscribe).
+  sub.on('ready', () => {
+    if (lostAt === undefined || done) return;
+    const from = lostAt;
+    lostAt = undefined;
+    try {
+      request.onInterruption?.(from, Date.now());
+    } catch (err) {
+      logger.warn(`${request.handlerName} failed: ${(err as Error).message}`);
+    }
+  });
   try {
     await sub.psubscribe(request.pattern);
   } catch (err) {
     sub.disconnect();
     throw redisFailure(err, url, request.what);
   }
-  let done = false;
   const subscription: Subscription = {
     close: async () => {
       if (done) return;
       done = true;
       onClose(subscription);
       sub.removeAllListeners('pmessageBuffer');
+      sub.removeAllListeners('ready');
       await closeRedis(sub);
+    },
+    setPaused: (paused) => {
+      // The socket of the current connection; a reconnect makes a new, flowing one.
+      if (paused) sub.stream?.pause();
+      else sub.stream?.resume();
     },
   };
   return subscription;

@@ -10,7 +10,10 @@ import type {
 import { parseRedisEnvelope, type OutgoingMessage, type RawMessage, type Undecodable } from '../../celery/rawMessage';
 import type { RedisConnectionUrl } from '../../url/connectionUrl';
 import type { BroadcastResult } from '../../control/pidboxProtocol';
+import type { Disposable } from '../../util/disposable';
+import { Emitter } from '../../util/emitter';
 import { type Logger, silentLogger } from '../../util/logger';
+import type { BrokerNotice } from '../brokerNotices';
 import { BlockingPool } from './blockingPool';
 import { EVENT_EXCHANGE, fanoutChannel } from './kombuKeys';
 import { pidboxBroadcast } from './redisPidbox';
@@ -18,6 +21,10 @@ import { openRedis, type RedisClientOptions } from './redisClient';
 import { RedisConnections } from './redisConnections';
 import { publishToRedis } from './redisPublish';
 import { listBoundQueues, listUnackedEntries, peekQueue, purgeQueue, queueDepths } from './redisQueues';
+import { moveQueuedMessage, peekQueueWindow, restoreUnackedMessage } from './redisMessageOps';
+
+const SUBSCRIPTION_CUT = 'Redis closed the event subscription (it cuts a subscriber that falls more than ' +
+  '`client-output-buffer-limit pubsub` behind, dropping what it buffered; a restart or a network drop does the same)';
 
 export class RedisBroker implements Broker {
   readonly kind = 'redis' as const;
@@ -26,6 +33,7 @@ export class RedisBroker implements Broker {
   private readonly knownQueues = new Set<string>();
   private readonly logger: Logger;
   private clock = 0;
+  private readonly notices = new Emitter<BrokerNotice>();
 
   /** Broadcasts in flight, so close() can let their cleanup run first. */
   private readonly broadcasts = new Set<Promise<BroadcastResult>>();
@@ -60,13 +68,24 @@ export class RedisBroker implements Broker {
   }
 
   async subscribeEvents(onMessage: (message: RawMessage | Undecodable) => void): Promise<Subscription> {
+    return this.subscribeRawEvents((channel, payload) => onMessage(parseRedisEnvelope(payload, 'event', channel)));
+  }
+
+  /** The `celeryev` stream as raw pub/sub payloads (kombu envelopes), for a decoder elsewhere (a worker thread). */
+  async subscribeRawEvents(onRaw: (channel: string, payload: Buffer) => void): Promise<Subscription> {
     return this.connections.subscribe({
       connect: () => this.open('event subscriber', false),
       pattern: `${fanoutChannel(this.url.db, EVENT_EXCHANGE)}/*`,
       what: 'Subscribing to events',
       handlerName: 'event handler',
-      onMessage: (channel, payload) => onMessage(parseRedisEnvelope(payload, 'event', channel)),
+      onMessage: onRaw,
+      onInterruption: (lostAt, resumedAt) => this.notices.fire({ kind: 'events-interrupted', lostAt, resumedAt, reason: SUBSCRIPTION_CUT }),
     });
+  }
+
+  /** The event subscription cut and restored by the client's reconnect (see {@link BrokerNotice}). */
+  onNotice(listener: (notice: BrokerNotice) => void): Disposable {
+    return this.notices.event(listener);
   }
 
   async broadcast(method: string, args: Record<string, unknown>, options: ControlRequestOptions): Promise<BroadcastResult> {
@@ -97,9 +116,19 @@ export class RedisBroker implements Broker {
     return this.connections.run('Reading queue depths', () => queueDepths(client, names, this.knownQueues));
   }
 
-  async peek(queue: string, limit: number): Promise<Array<RawMessage | Undecodable>> {
+  async peek(queue: string, limit: number, offset = 0): Promise<Array<RawMessage | Undecodable>> {
     const client = await this.connections.command();
-    return this.connections.run(`Peeking queue "${queue}"`, () => peekQueue(client, queue, limit));
+    return this.connections.run(`Peeking queue "${queue}"`, () => (offset > 0 ? peekQueueWindow(client, queue, offset, limit) : peekQueue(client, queue, limit)));
+  }
+
+  async moveMessage(queue: string, taskId: string, target: string, searchLimit: number): Promise<{ from: string; to: string }> {
+    const client = await this.connections.command();
+    return this.connections.run(`Moving task ${taskId} from "${queue}" to "${target}"`, () => moveQueuedMessage(client, queue, taskId, target, searchLimit));
+  }
+
+  async restoreUnacked(deliveryTag: string): Promise<string[]> {
+    const client = await this.connections.command();
+    return this.connections.run(`Restoring unacked message ${deliveryTag}`, () => restoreUnackedMessage(client, deliveryTag));
   }
 
   async purge(queue: string): Promise<number> {

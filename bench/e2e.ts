@@ -1,0 +1,194 @@
+/**
+ * `npm run bench:e2e`: the end-to-end mode of the bench. A private redis-server, a replay publisher
+ * in its own process (replayPublisher.ts) and, in this process, a real ClusterMonitor (the model
+ * the CLI's `watch` and the extension use) subscribed over Redis pub/sub. This thread plays the
+ * extension host: besides ingesting, it rebuilds the Tasks root and first page at most 4 times a
+ * second, as the tree does. Prints:
+ * - events offered (published), delivered by Redis, received by the monitor and applied to its
+ *   state, and any loss, counted;
+ * - events/s while the model fills to `maxTasks`, and while it holds `maxTasks` (evicting);
+ * - the longest stall of this thread (hostStalls.ts) and Redis's largest backlog for us;
+ * - heap per retained task at `maxTasks` tasks.
+ *
+ * Environment: BENCH_TASKS (maxTasks; the stream has twice as many tasks, default 100000),
+ * BENCH_BATCH (worker buffer limit, default 24; 1 = one event per message), BENCH_E2E_RATE
+ * (offered events/s, default 0 = as fast as the monitor takes them), BENCH_E2E_WINDOW (most events
+ * in flight, default 10000; 0 = none, so Redis may cut a slow subscriber), BENCH_E2E_THREAD=1 (decode
+ * on a worker thread, as the extension does; default in line, as the CLI does).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { ClusterMonitor } from '../src/core/monitor/clusterMonitor';
+import { countByState, listTasks } from '../src/core/state/selectors';
+import { parseConnectionUrl } from '../src/core/url/connectionUrl';
+import { type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
+import { StallProbe } from './hostStalls';
+import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublisher';
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
+/** Decode on a worker thread, as the extension does (BENCH_E2E_THREAD=1), or in line, as the CLI does. */
+const THREAD = process.env.BENCH_E2E_THREAD === '1';
+const gc = (globalThis as { gc?: () => void }).gc;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en');
+const load = (): string => loadavg().map((n) => n.toFixed(1)).join(' ');
+
+interface Sample {
+  at: number;
+  applied: number;
+  tasks: number;
+}
+
+function heapUsed(): number {
+  for (let i = 0; i < 3; i++) gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Events/s between the first sample with events and the last one that added any, within [from, to). */
+function rateOver(samples: Sample[], keep: (s: Sample) => boolean): { rate: number; seconds: number } {
+  const part = samples.filter(keep);
+  if (part.length < 2) return { rate: 0, seconds: 0 };
+  let last = part.length - 1;
+  while (last > 0 && part[last].applied === part[last - 1].applied) last--;
+  const seconds = (part[last].at - part[0].at) / 1000;
+  return { rate: seconds > 0 ? (part[last].applied - part[0].applied) / seconds : 0, seconds };
+}
+
+/** Connect a monitor (kept only in `box`, so the caller can drop it), replay, print the figures. */
+async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, publisher: ChildProcess): Promise<void> {
+  const fromPublisher = (kind: FromPublisher['kind']): Promise<FromPublisher> =>
+    new Promise((done) => publisher.on('message', (m: FromPublisher) => m.kind === kind && done(m)));
+  box.monitor = new ClusterMonitor({ name: 'bench', brokerUrl: parseConnectionUrl(`redis://127.0.0.1:${redis.port}/0`), settings: { maxTasks: TASKS }, decodeInWorker: THREAD });
+  const monitor = box.monitor as ClusterMonitor;
+  let statusChanges = 0;
+  monitor.onDidChangeStatus(() => statusChanges++);
+  await monitor.start();
+  if (monitor.status.kind !== 'connected') throw new Error(`monitor did not connect: ${JSON.stringify(monitor.status)}`);
+  statusChanges = 0;
+  const state = monitor.state;
+
+  // What the Tasks tree does on a change: the root's counts and the first page, at most 4 a second.
+  let viewTimer: NodeJS.Timeout | undefined;
+  let viewBuilds = 0;
+  monitor.onDidChange(() => {
+    viewTimer ??= setTimeout(() => {
+      viewTimer = undefined;
+      countByState(state);
+      listTasks(state, {}, 0, 200);
+      viewBuilds++;
+    }, 250);
+  });
+
+  const probe = new StallProbe();
+  const samples: Sample[] = [];
+  let backlogMax = 0;
+  const sampler = setInterval(() => samples.push({ at: performance.now(), applied: state.eventCount, tasks: state.tasks.size }), 50);
+  const acks = setInterval(() => publisher.send({ kind: 'applied', events: state.eventCount } satisfies ToPublisher), 5);
+  const backlogs = setInterval(() => void subscriberBacklog(redis.probe).then((b) => (backlogMax = Math.max(backlogMax, b)), () => undefined), 250);
+  const done = fromPublisher('done');
+  probe.start();
+  const cpuAtGo = process.cpuUsage();
+  const eluAtGo = performance.eventLoopUtilization();
+  const goAt = performance.now();
+  publisher.send({ kind: 'go' } satisfies ToPublisher);
+  const finished = await done;
+  if (finished.kind !== 'done') return;
+  // Wait until everything delivered is applied, or nothing moved for 3 s (then something was lost).
+  const delivered = finished.published - finished.undeliveredEvents;
+  let lastCount = -1;
+  let still = 0;
+  while (state.eventCount < delivered && still < 60) {
+    await new Promise((r) => setTimeout(r, 50));
+    still = state.eventCount === lastCount ? still + 1 : 0;
+    lastCount = state.eventCount;
+  }
+  const endAt = performance.now();
+  const cpu = process.cpuUsage(cpuAtGo);
+  const elu = performance.eventLoopUtilization(eluAtGo);
+  const stalls = probe.stop();
+  clearInterval(sampler);
+  clearInterval(acks);
+  clearInterval(backlogs);
+  samples.push({ at: endAt, applied: state.eventCount, tasks: state.tasks.size });
+
+  const health = monitor.health;
+  const received = health.events + health.undecodableEvents;
+  const applied = state.eventCount;
+  const lost = finished.published - applied;
+  console.log(`offered ${fmt(finished.published)} events in ${finished.seconds.toFixed(2)} s (${fmt(finished.published / finished.seconds)} events/s); ` +
+    `delivered by Redis ${fmt(delivered)}; received ${fmt(received)}; applied ${fmt(applied)}; ` +
+    `lost ${fmt(lost)}${lost ? ' (!)' : ''}; undecodable ${health.undecodableEvents}; reconnects ${health.reconnects}, status changes ${statusChanges}`);
+  const fill = rateOver(samples, (s) => s.tasks < TASKS);
+  const full = rateOver(samples, (s) => s.tasks >= TASKS);
+  const overall = applied / ((endAt - goAt) / 1000);
+  console.log(`applied events/s: filling to ${fmt(TASKS)} tasks ${fmt(fill.rate)} (${fill.seconds.toFixed(1)} s), ` +
+    `holding ${fmt(TASKS)} tasks ${fmt(full.rate)} (${full.seconds.toFixed(1)} s), whole run ${fmt(overall)}; ${fmt(state.evictedCount)} evicted`);
+  // CPU time is what a busy machine cannot take away: events per CPU second is what one free core would keep up with.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(`subscriber process CPU: ${cpuSeconds.toFixed(2)} s for ${fmt(applied)} events = ${((cpuSeconds * 1e6) / applied).toFixed(2)} µs/event ` +
+    `(${fmt(applied / cpuSeconds)} events per CPU second, all threads; wall ${((endAt - goAt) / 1000).toFixed(2)} s); ` +
+    `host thread busy ${(elu.utilization * 100).toFixed(0)} % of the wall time`);
+  console.log(`host thread: longest event-loop delay ${stalls.loopDelayMaxMs.toFixed(1)} ms (p99 ${stalls.loopDelayP99Ms.toFixed(1)} ms), ` +
+    `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms; ` +
+    `${viewBuilds} tree refreshes; Redis backlog for the subscriber at most ${(backlogMax / 2 ** 20).toFixed(1)} MiB`);
+
+  clearTimeout(viewTimer);
+}
+
+/** Stop the monitor and forget it (its state then becomes garbage). */
+async function stopAndDrop(box: { monitor?: ClusterMonitor }): Promise<void> {
+  const monitor = box.monitor;
+  delete box.monitor;
+  await monitor?.stop();
+  monitor?.dispose();
+}
+
+async function main(): Promise<void> {
+  const config: PublisherConfig = {
+    port: 0,
+    tasks: 2 * TASKS,
+    batchLimit: Number(process.env.BENCH_BATCH ?? 24),
+    rate: Number(process.env.BENCH_E2E_RATE ?? 0),
+    window: Number(process.env.BENCH_E2E_WINDOW ?? 10_000),
+  };
+  console.log(`Celery Lens end-to-end benchmark over Redis: maxTasks ${fmt(TASKS)}, stream of ${fmt(config.tasks)} new tasks, ` +
+    `${config.batchLimit === 1 ? 'one event per message' : `task.multi batches of up to ${config.batchLimit}`}, ` +
+    `offered ${config.rate ? `${fmt(config.rate)} events/s` : 'as fast as taken'}, window ${config.window ? fmt(config.window) : 'none'}, ` +
+    `decoding ${THREAD ? 'on a worker thread (the extension)' : 'in line (the CLI)'}, ` +
+    `node ${process.version}, load average ${load()}`);
+  const redis = await startBenchRedis();
+  config.port = redis.port;
+  const publisher = fork(resolve(__dirname, 'replayPublisher.js'), [], { env: { ...process.env, BENCH_PUBLISHER: JSON.stringify(config) } });
+  const fromPublisher = (kind: FromPublisher['kind']): Promise<FromPublisher> =>
+    new Promise((done) => publisher.on('message', (m: FromPublisher) => m.kind === kind && done(m)));
+  const ready = await fromPublisher('ready');
+  if (ready.kind !== 'ready') return;
+  console.log(`publisher built ${fmt(ready.messages)} messages, ${fmt(ready.events)} events (${(ready.events / ready.messages).toFixed(1)} events/message, ` +
+    `${(ready.bytes / 2 ** 20).toFixed(0)} MiB) in ${ready.buildSeconds.toFixed(1)} s`);
+
+  const baseline = heapUsed();
+  const box: { monitor?: ClusterMonitor } = {};
+  await measure(box, redis, publisher);
+  // Its listeners' closures share measure()'s scope, which holds the monitor.
+  publisher.removeAllListeners('message');
+  const tasks = box.monitor?.state.tasks.size ?? 0;
+  if (gc) {
+    const withState = heapUsed();
+    await stopAndDrop(box);
+    // Let the last in-flight calls (an inspect waits up to its timeout) settle and release it.
+    await new Promise((r) => setTimeout(r, 2500));
+    const without = heapUsed();
+    console.log(`heap per retained task at ${fmt(tasks)} tasks: ${fmt((withState - without) / tasks)} B ` +
+      `(whole heap growth since before the monitor: ${fmt((withState - baseline) / tasks)} B per task)`);
+  } else {
+    await stopAndDrop(box);
+  }
+  publisher.kill();
+  await redis.stop();
+  console.log(`load average after: ${load()}`);
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+/**
+ * The wire format between the event-decoding worker thread and its owner: raw Redis pub/sub
+ * payloads of one macrotask packed into one byte array (`ends[i]` = end of message i), and the
+ * decoded events and errors coming back. Packing keeps the post cheap (one copy of the bytes, not
+ * one structured clone per message); the events come back as plain objects because the state
+ * applies those.
+ */
+import { decodeEventMessage, EventClock } from '../celery/events';
+import { isUndecodable, parseRedisEnvelope, type Undecodable } from '../celery/rawMessage';
+import type { CeleryEvent } from '../celery/types';
+
+export interface DecodeRequest {
+  id: number;
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  channels: string[];
+  /** Our receive time of the batch, epoch seconds. */
+  localReceived: number;
+}
+
+export interface DecodeReply {
+  id: number;
+  events: CeleryEvent[];
+  errors: Undecodable[];
+  /** The decoder's Lamport clock after the batch (the owner's state keeps the larger). */
+  clock: number;
+}
+
+/** Decode a packed batch (on whichever thread). */
+export function decodeBatch(request: DecodeRequest, clock: EventClock): DecodeReply {
+  const events: CeleryEvent[] = [];
+  const errors: Undecodable[] = [];
+  const { bytes, ends, channels, localReceived } = request;
+  const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const channel = channels[i];
+    const raw = parseRedisEnvelope(whole.subarray(start, ends[i]), 'event', channel);
+    start = ends[i];
+    if (isUndecodable(raw)) {
+      errors.push(raw);
+      continue;
+    }
+    const where = raw.deliveryInfo.routingKey ?? 'celeryev';
+    const decoded = decodeEventMessage(raw, where, localReceived, { clock });
+    for (let k = 0; k < decoded.events.length; k++) events.push(decoded.events[k]);
+    for (let k = 0; k < decoded.errors.length; k++) errors.push(decoded.errors[k]);
+  }
+  return { id: request.id, events, errors, clock: clock.value };
+}

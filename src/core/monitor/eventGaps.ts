@@ -1,0 +1,113 @@
+/**
+ * Gaps in the event stream: stretches in which events were sent but could not reach us, because
+ * Redis cut our subscription (a pub/sub client more than `client-output-buffer-limit pubsub`
+ * behind is disconnected, and everything in its buffer is gone), the link dropped, or the broker
+ * hung. Redis keeps nothing for a subscriber that is away, so what was lost can only be estimated:
+ * - by rate: the events/s received over the ~10 s before the gap, times its length;
+ * - by the Lamport clock: Celery stamps every event with the sender's clock, so the first event
+ *   after the gap carrying a clock far beyond the last one before says how many were sent
+ *   meanwhile (exact for a cluster whose workers keep their clocks in step, a lower bound otherwise;
+ *   it also counts what sat in Redis's buffer when the cut came, which the rate misses).
+ * The estimate is the larger of the two. A gap is recorded once events flow again (or a few
+ * seconds after the link is back, for a quiet cluster).
+ */
+import type { CeleryEvent } from '../celery/types';
+
+/** One recorded gap (epoch ms / seconds as named). */
+export interface EventGap {
+  /** When events stopped reaching us and when they reached us again, epoch ms. */
+  from: number;
+  to: number;
+  /** Events estimated lost (see the module comment). */
+  estimatedLost: number;
+  /** How far the senders' Lamport clock moved across the gap, when an event told. */
+  clockJump?: number;
+  /** Why (safe to show). */
+  reason: string;
+}
+
+interface PendingGap {
+  from: number;
+  reason: string;
+  clockBefore: number;
+  rate: number;
+  /** When the link was back (ms); a gap without events after it is recorded after SETTLE_MS. */
+  resumedAt?: number;
+}
+
+const BUCKET_MS = 5000;
+/** How long after the link is back a gap waits for an event to measure the clock jump. */
+export const SETTLE_MS = 5000;
+
+export class EventGapTracker {
+  /** Epoch ms of the last event message received. */
+  lastEventAt: number | undefined;
+  private bucketStart = 0;
+  private bucketEvents = 0;
+  private previousEvents = 0;
+  private previousMs = 0;
+  private pending: PendingGap | undefined;
+
+  constructor(private readonly record: (gap: EventGap) => void) {}
+
+  /** Events of one message arrived at `now` (ms). Cheap: it runs for every message. */
+  received(events: readonly CeleryEvent[], now: number): void {
+    if (now - this.bucketStart >= BUCKET_MS) {
+      const span = now - this.bucketStart;
+      // A bucket that ended long ago says nothing about the recent rate.
+      this.previousEvents = span < 2 * BUCKET_MS ? this.bucketEvents : 0;
+      this.previousMs = span < 2 * BUCKET_MS ? span : 0;
+      this.bucketStart = now;
+      this.bucketEvents = 0;
+    }
+    this.bucketEvents += events.length;
+    this.lastEventAt = now;
+    if (this.pending && events.length) this.finish(now, firstClock(events));
+  }
+
+  /** Events/s over the last 5-10 s ending at `now` (ms). */
+  rate(now: number): number {
+    // At least a second, so a gap right after the first events does not extrapolate a burst.
+    const ms = Math.max(1000, this.previousMs + Math.max(0, now - this.bucketStart));
+    return ((this.previousEvents + this.bucketEvents) * 1000) / ms;
+  }
+
+  /** Events stopped reaching us from `from` (ms); `clock` is the receiver's Lamport clock now. */
+  lost(from: number, reason: string, clock: number): void {
+    if (this.pending) return;
+    this.pending = { from, reason, clockBefore: clock, rate: this.rate(from) };
+  }
+
+  /** The link (or subscription) is back at `at` (ms). */
+  resumed(at: number): void {
+    if (this.pending && this.pending.resumedAt === undefined) this.pending.resumedAt = at;
+  }
+
+  /** Record a gap still waiting for an event, once its link has been back for SETTLE_MS. */
+  settle(now: number): void {
+    const resumedAt = this.pending?.resumedAt;
+    if (resumedAt !== undefined && now - resumedAt >= SETTLE_MS) this.finish(resumedAt, undefined);
+  }
+
+  /** Forget a pending gap (stop()). */
+  reset(): void {
+    this.pending = undefined;
+  }
+
+  private finish(to: number, clockAfter: number | undefined): void {
+    const gap = this.pending;
+    if (!gap) return;
+    this.pending = undefined;
+    const byRate = Math.round((gap.rate * Math.max(0, to - gap.from)) / 1000);
+    const clockJump = clockAfter !== undefined && gap.clockBefore > 0 ? clockAfter - gap.clockBefore : undefined;
+    // clockBefore is the receiver's clock, one past the last sender clock seen.
+    const byClock = clockJump !== undefined ? Math.max(0, clockJump) : 0;
+    this.record({ from: gap.from, to, estimatedLost: Math.max(byRate, byClock), clockJump, reason: gap.reason });
+  }
+}
+
+/** The sender's clock on the first event that has one of its own (clients' `task-sent` clocks are ours). */
+function firstClock(events: readonly CeleryEvent[]): number | undefined {
+  for (const event of events) if (event.type !== 'task-sent' && typeof event.clock === 'number' && event.clock > 0) return event.clock;
+  return undefined;
+}

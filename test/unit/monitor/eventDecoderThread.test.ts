@@ -1,0 +1,129 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { decodeEventMessage, EventClock } from '../../../src/core/celery/events';
+import { isUndecodable, parseRedisEnvelope, type Undecodable } from '../../../src/core/celery/rawMessage';
+import type { CeleryEvent } from '../../../src/core/celery/types';
+import { APPLY_SLICE_MS, EventDecoderThread } from '../../../src/core/monitor/eventDecoderThread';
+
+// Compiled beside this test's source tree: out/src/core/monitor/eventDecodeWorker.js.
+const SCRIPT = resolve(__dirname, '../../../src/core/monitor/eventDecodeWorker.js');
+const STREAM = resolve(__dirname, '../../../../test/fixtures/wire/redis/events-stream.jsonl');
+
+function recorded(): Array<{ channel: string; payload: Buffer }> {
+  return readFileSync(STREAM, 'utf8').split('\n').filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { channel: string; raw: string })
+    .map((row) => ({ channel: row.channel, payload: Buffer.from(row.raw) }));
+}
+
+/** What the in-line path makes of the same messages (receive time and clock aside). */
+function decodeInLine(messages: Array<{ channel: string; payload: Buffer }>): { events: CeleryEvent[]; errors: Undecodable[] } {
+  const clock = new EventClock();
+  const events: CeleryEvent[] = [];
+  const errors: Undecodable[] = [];
+  for (const m of messages) {
+    const raw = parseRedisEnvelope(m.payload, 'event', m.channel);
+    if (isUndecodable(raw)) {
+      errors.push(raw);
+      continue;
+    }
+    const decoded = decodeEventMessage(raw, raw.deliveryInfo.routingKey ?? 'celeryev', 1, { clock });
+    events.push(...decoded.events);
+    errors.push(...decoded.errors);
+  }
+  return { events, errors };
+}
+
+function collect(script: string, messages: Array<{ channel: string; payload: Buffer }>): Promise<{ events: CeleryEvent[]; errors: Undecodable[]; failures: string[]; threaded: boolean }> {
+  const events: CeleryEvent[] = [];
+  const errors: Undecodable[] = [];
+  const failures: string[] = [];
+  return new Promise((done) => {
+    const thread = new EventDecoderThread(script, {
+      onDecoded: (e, x) => {
+        events.push(...e);
+        errors.push(...x);
+        if (events.length + errors.length >= expected) {
+          const threaded = thread.threaded;
+          thread.close();
+          done({ events, errors, failures, threaded });
+        }
+      },
+      onFailure: (reason) => failures.push(reason),
+    }, () => 1);
+    const expected = decodeInLine(messages).events.length + decodeInLine(messages).errors.length;
+    // Several macrotasks' worth, so more than one batch is posted.
+    const pushFrom = (from: number): void => {
+      for (let i = from; i < Math.min(from + 50, messages.length); i++) thread.push(messages[i].channel, messages[i].payload);
+      if (from + 50 < messages.length) setImmediate(() => pushFrom(from + 50));
+    };
+    pushFrom(0);
+  });
+}
+
+describe('(unit) EventDecoderThread', () => {
+  const bad = [
+    { channel: '/0.celeryev/task.multi', payload: Buffer.from('{"body": "not base64!", "content-type": "application/json"') },
+    { channel: '/0.celeryev/worker.heartbeat', payload: Buffer.from(JSON.stringify({ body: Buffer.from('[1, {"type": ""}]').toString('base64'), 'content-type': 'application/json', 'content-encoding': 'utf-8', properties: { body_encoding: 'base64', delivery_info: { exchange: 'celeryev', routing_key: 'worker.heartbeat' } }, headers: {} })) },
+  ];
+
+  it('decodes recorded Redis events on a worker thread exactly as in line, bad messages included, in order', async () => {
+    const messages = [...recorded(), ...bad];
+    const inLine = decodeInLine(messages);
+    assert.ok(inLine.events.length > 100 && inLine.errors.length >= 2, `${inLine.events.length} events, ${inLine.errors.length} errors`);
+    const threaded = await collect(SCRIPT, messages);
+    assert.equal(threaded.threaded, true, threaded.failures.join('; '));
+    assert.deepEqual(threaded.failures, []);
+    assert.deepEqual(threaded.events, inLine.events);
+    assert.deepEqual(threaded.errors, inLine.errors);
+  });
+
+  it('without its script it says so and decodes in line, losing nothing', async () => {
+    const messages = [...recorded(), ...bad];
+    const inLine = decodeInLine(messages);
+    const fallback = await collect(resolve(__dirname, 'no-such-worker.js'), messages);
+    assert.equal(fallback.threaded, false);
+    assert.match(fallback.failures[0] ?? '', /event decoding stays on this thread: .*no-such-worker\.js is missing/);
+    assert.deepEqual(fallback.events, inLine.events);
+    assert.deepEqual(fallback.errors, inLine.errors);
+  });
+
+  it('applies a backlog of decoded batches in slices, letting other work run between them', async () => {
+    const messages = recorded();
+    const batches = 6;
+    // Other work on the thread (the tree, timers): it counts the turns it gets.
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const turnAtDelivery: number[] = [];
+    await new Promise<void>((done) => {
+      const thread = new EventDecoderThread(SCRIPT, {
+        onDecoded: () => {
+          turnAtDelivery.push(turns);
+          // Each batch takes longer than a slice to apply, so a slice applies exactly one.
+          const until = Date.now() + APPLY_SLICE_MS + 4;
+          while (Date.now() < until) { /* a slow model */ }
+          if (turnAtDelivery.length === batches) {
+            thread.close();
+            done();
+          }
+        },
+        onFailure: (reason) => assert.fail(reason),
+      }, () => 1);
+      const post = (n: number): void => {
+        for (const m of messages.slice(0, 20)) thread.push(m.channel, m.payload);
+        if (n + 1 < batches) setImmediate(() => post(n + 1));
+        // All batches posted: hold the thread so every reply is waiting at once, as when the host falls behind.
+        else setImmediate(() => { const until = Date.now() + 300; while (Date.now() < until) { /* busy host */ } });
+      };
+      post(0);
+    });
+    ticking = false;
+    assert.equal(turnAtDelivery.length, batches);
+    assert.equal(new Set(turnAtDelivery).size, batches, `deliveries shared a turn: ${turnAtDelivery.join(',')}`);
+  });
+});
