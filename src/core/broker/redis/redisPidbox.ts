@@ -45,6 +45,9 @@ export function decodePidboxReply(data: Buffer, ticket: string, where: string, e
   return isUndecodable(raw) ? raw : parsePidboxReply(raw, ticket, where, elapsedMs);
 }
 
+/** How long after collecting a straggling worker's reply may still land in the reply list. */
+const LATE_REPLY_SWEEP_MS = 2000;
+
 /** Broadcast a pidbox request and collect the replies (see the module comment). */
 export async function pidboxBroadcast(
   context: PidboxContext,
@@ -92,6 +95,11 @@ export async function pidboxBroadcast(
     // kombu's after_reply_message_received: always unregister and drop the reply lists, so a late
     // worker finds no binding and nothing is left behind even when collecting failed.
     await context.client.multi().srem(bindingKey(REPLY_EXCHANGE), member).del(...replyKeys).exec().catch(() => undefined);
+    // A worker that read the binding just before the SREM still LPUSHes its reply afterwards, which
+    // would leave a list nobody reads in the user's Redis: sweep once more when replies were missing.
+    if (limit === undefined || repliedNodes() < limit) {
+      setTimeout(() => void context.client.del(...replyKeys).catch(() => undefined), LATE_REPLY_SWEEP_MS).unref();
+    }
   }
   return { replies, errors };
 }
