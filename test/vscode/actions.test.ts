@@ -19,7 +19,7 @@ import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { clusterFromEnv } from './support/clusterEnv';
 import type { TestCluster } from '../integration/support/cluster';
 import { waitFor } from './support/waitFor';
-import { removeAddedConnections } from './support/connections';
+import { connectTestCluster, removeAddedConnections } from './support/connections';
 
 const PURGE_QUEUE = 'lens_actions_purge';
 const PAUSE_QUEUE = 'lens_actions_pause';
@@ -75,13 +75,7 @@ function actionsOn(cluster: TestCluster): void {
       broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
       await broker.connect();
       await broker.purge(PURGE_QUEUE);
-      const id = await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
-        name, brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, managementUrl: cluster.managementUrl, readOnly: true,
-      });
-      assert.ok(id);
-      connectionId = id;
-      await waitFor(() => api.manager.monitor(connectionId)?.status.kind === 'connected', 20_000, 'the connection');
-      await waitFor(() => cluster.workers.every((w) => api.manager.monitor(connectionId)?.isWorkerOnline(w)), 30_000, 'the workers online');
+      connectionId = await connectTestCluster(api, cluster, { name });
     });
 
     after(async () => {

@@ -21,7 +21,7 @@ import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { clusterFromEnv } from './support/clusterEnv';
 import type { TestCluster } from '../integration/support/cluster';
 import { waitFor } from './support/waitFor';
-import { removeAddedConnections } from './support/connections';
+import { connectTestCluster, removeAddedConnections } from './support/connections';
 
 function bulkAndReveal(cluster: TestCluster): void {
   describe(`(vscode) reveal, bulk retry and retry links over a real ${cluster.kind} cluster`, function () {
@@ -64,14 +64,7 @@ function bulkAndReveal(cluster: TestCluster): void {
       await vscode.workspace.getConfiguration('celeryLens').update('confirm.bulkRetry', false, vscode.ConfigurationTarget.Global);
       broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
       await broker.connect();
-      const id = await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
-        name, brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, managementUrl: cluster.managementUrl, readOnly: true,
-      });
-      assert.ok(id);
-      connectionId = id;
-      await waitFor(() => api.manager.monitor(connectionId)?.status.kind === 'connected', 20_000, 'the connection');
-      await waitFor(() => cluster.workers.every((w) => api.manager.monitor(connectionId)?.isWorkerOnline(w)), 30_000, 'the workers online');
-      await vscode.commands.executeCommand('workbench.view.extension.celeryLens');
+      connectionId = await connectTestCluster(api, cluster, { name, showView: true });
     });
 
     after(async () => {

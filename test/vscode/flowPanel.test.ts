@@ -11,6 +11,7 @@ import { celeryPythonJson } from '../integration/support/helpers';
 import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 import { waitFor } from './support/waitFor';
+import { connectTestCluster } from './support/connections';
 
 /** Playwright selector of an element inside the active webview (two iframes deep in VS Code for the web). */
 const inWebview = (selector: string) => `iframe.webview.ready >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
@@ -26,13 +27,7 @@ describe('(vscode) workflow flow diagram over a real cluster', function () {
     const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
     assert.ok(extension);
     api = await extension.activate();
-    const id = await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
-      name: 'Flow cluster', brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, readOnly: true,
-    });
-    assert.ok(id);
-    connectionId = id;
-    await vscode.commands.executeCommand('workbench.view.extension.celeryLens');
-    await waitFor(() => api.manager.monitor(connectionId)?.status.kind === 'connected', 30_000, 'connected');
+    connectionId = await connectTestCluster(api, cluster, { name: 'Flow cluster', showView: true });
     // A real chord of 6 header tasks on the real workers, started once the monitor listens.
     run = await celeryPythonJson<{ header: string[]; body: string; group: string }>(`
 from celery import chord

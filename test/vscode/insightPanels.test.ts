@@ -13,6 +13,7 @@ import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { requireCluster } from './support/clusterEnv';
 import { screenshot } from './support/workbench';
 import { waitFor } from './support/waitFor';
+import { connectTestCluster } from './support/connections';
 
 describe('(vscode) timeline, trace and dashboard panels', function () {
   this.timeout(90_000);
@@ -25,12 +26,7 @@ describe('(vscode) timeline, trace and dashboard panels', function () {
     const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
     assert.ok(extension);
     api = await extension.activate();
-    connectionId = (await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
-      name: 'Panels cluster', brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, readOnly: true,
-    })) as string;
-    await vscode.commands.executeCommand('workbench.view.extension.celeryLens');
-    await vscode.commands.executeCommand('celeryLens.connect', connectionId);
-    await waitFor(() => api.manager.status(connectionId).kind === 'connected', 30_000, 'the connection');
+    connectionId = await connectTestCluster(api, cluster, { name: 'Panels cluster', showView: true });
     const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
     await broker.connect();
     const message = encodeTaskMessage({ name: 'lens_testapp.tasks.spawner', args: [3], kwargs: {}, queue: 'celery' });

@@ -13,6 +13,7 @@ import type { ActionResult } from '../../src/vscode/actions/actionRunner';
 import { celeryAppDir, python } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { waitFor } from './support/waitFor';
+import { connectTestCluster } from './support/connections';
 
 describe('(vscode) a local worker started from the editor', function () {
   this.timeout(120_000);
@@ -34,10 +35,7 @@ describe('(vscode) a local worker started from the editor', function () {
     const config = vscode.workspace.getConfiguration('celeryLens');
     await config.update('localWorker.python', python, vscode.ConfigurationTarget.Global);
     await config.update('app', 'lens_testapp.celery_app:app', vscode.ConfigurationTarget.Global);
-    const id = await vscode.commands.executeCommand<string>('celeryLens.addConnection', { name, brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, readOnly: true });
-    assert.ok(id);
-    connectionId = id;
-    await waitFor(() => api.manager.monitor(connectionId)?.status.kind === 'connected', 20_000, 'the connection');
+    connectionId = await connectTestCluster(api, cluster, { name });
   });
 
   after(async () => {

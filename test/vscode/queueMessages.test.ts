@@ -23,6 +23,7 @@ import { celeryAppDir, python } from '../integration/support/paths';
 import { clusterFromEnv } from './support/clusterEnv';
 import type { TestCluster } from '../integration/support/cluster';
 import { waitFor } from './support/waitFor';
+import { connectTestCluster } from './support/connections';
 
 function queueMessages(cluster: TestCluster): void {
   describe(`(vscode) queue messages over a real ${cluster.kind} cluster`, function () {
@@ -77,12 +78,7 @@ function queueMessages(cluster: TestCluster): void {
         await broker.publish(message);
         ids.push(message.headers.id as string);
       }
-      const id = await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
-        name, brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, managementUrl: cluster.managementUrl, readOnly: true,
-      });
-      assert.ok(id);
-      connectionId = id;
-      await waitFor(() => api.manager.monitor(connectionId)?.status.kind === 'connected', 20_000, 'the connection');
+      connectionId = await connectTestCluster(api, cluster, { name });
     });
 
     after(async () => {

@@ -18,7 +18,7 @@ import { celeryAppDir } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { screenshot } from './support/workbench';
 import { waitFor } from './support/waitFor';
-import { removeAddedConnections } from './support/connections';
+import { connectTestCluster, removeAddedConnections } from './support/connections';
 
 const CHECKSUM = 'lens_testapp.replay_tasks.bound_checksum';
 
@@ -76,11 +76,7 @@ describe('(vscode) replay and debug a task locally', function () {
         },
       }),
     });
-    connectionId = (await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
-      name: 'Replay cluster', brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, readOnly: true,
-    })) as string;
-    await vscode.commands.executeCommand('celeryLens.connect', connectionId);
-    await waitFor(() => api.manager.status(connectionId).kind === 'connected', 30_000, 'the connection');
+    connectionId = await connectTestCluster(api, cluster, { name: 'Replay cluster' });
   });
 
   after(async () => {

@@ -17,7 +17,7 @@ import { celeryAppDir } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 import { waitFor } from './support/waitFor';
-import { removeAddedConnections } from './support/connections';
+import { connectTestCluster, removeAddedConnections } from './support/connections';
 
 /** 1-based number of the first line of `file` containing `text`. */
 function lineOf(file: string, text: string): number {
@@ -60,13 +60,7 @@ describe('(vscode) tracebacks back to source', function () {
   });
 
   it('a task failing on the real worker shows in Problems at the raising line of the workspace file', async () => {
-    connectionId = (await vscode.commands.executeCommand<string>('celeryLens.addConnection', {
-      name: 'Tracebacks cluster', brokerUrl: cluster.brokerUrl, backendUrl: cluster.backendUrl, readOnly: true,
-    })) as string;
-    assert.ok(connectionId);
-    await vscode.commands.executeCommand('workbench.view.extension.celeryLens');
-    await vscode.commands.executeCommand('celeryLens.connect', connectionId);
-    await waitFor(() => api.manager.status(connectionId).kind === 'connected', 30_000, 'the connection');
+    connectionId = await connectTestCluster(api, cluster, { name: 'Tracebacks cluster', showView: true });
 
     const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
     await broker.connect();
