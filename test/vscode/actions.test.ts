@@ -20,6 +20,7 @@ import { clusterFromEnv } from './support/clusterEnv';
 import type { TestCluster } from '../integration/support/cluster';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster, removeAddedConnections } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 const PURGE_QUEUE = 'lens_actions_purge';
 const PAUSE_QUEUE = 'lens_actions_pause';
@@ -60,9 +61,7 @@ function actionsOn(cluster: TestCluster): void {
     }
 
     before(async () => {
-      const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-      assert.ok(extension);
-      api = await extension.activate();
+      api = await activateCeleryLens();
       const config = vscode.workspace.getConfiguration('celeryLens');
       for (const kind of CONFIRM_KINDS) await config.update(`confirm.${kind}`, false, vscode.ConfigurationTarget.Global);
       if (cluster.kind === 'amqp') {

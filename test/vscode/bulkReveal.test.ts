@@ -22,6 +22,7 @@ import { clusterFromEnv } from './support/clusterEnv';
 import type { TestCluster } from '../integration/support/cluster';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster, removeAddedConnections } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 function bulkAndReveal(cluster: TestCluster): void {
   describe(`(vscode) reveal, bulk retry and retry links over a real ${cluster.kind} cluster`, function () {
@@ -58,9 +59,7 @@ function bulkAndReveal(cluster: TestCluster): void {
     }
 
     before(async () => {
-      const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-      assert.ok(extension);
-      api = await extension.activate();
+      api = await activateCeleryLens();
       await vscode.workspace.getConfiguration('celeryLens').update('confirm.bulkRetry', false, vscode.ConfigurationTarget.Global);
       broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
       await broker.connect();

@@ -12,6 +12,7 @@ import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 /** Playwright selector of an element inside the active webview (two iframes deep in VS Code for the web). */
 const inWebview = (selector: string) => `iframe.webview.ready >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
@@ -24,9 +25,7 @@ describe('(vscode) workflow flow diagram over a real cluster', function () {
   let run: { header: string[]; body: string; group: string };
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await activateCeleryLens();
     connectionId = await connectTestCluster(api, cluster, { name: 'Flow cluster', showView: true });
     // A real chord of 6 header tasks on the real workers, started once the monitor listens.
     run = await celeryPythonJson<{ header: string[]; body: string; group: string }>(`

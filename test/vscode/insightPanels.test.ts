@@ -14,6 +14,7 @@ import { requireCluster } from './support/clusterEnv';
 import { screenshot } from './support/workbench';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 describe('(vscode) timeline, trace and dashboard panels', function () {
   this.timeout(90_000);
@@ -23,9 +24,7 @@ describe('(vscode) timeline, trace and dashboard panels', function () {
   let spawnerId: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await activateCeleryLens();
     connectionId = await connectTestCluster(api, cluster, { name: 'Panels cluster', showView: true });
     const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
     await broker.connect();

@@ -14,6 +14,7 @@ import { celeryAppDir, python } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 describe('(vscode) a local worker started from the editor', function () {
   this.timeout(120_000);
@@ -29,9 +30,7 @@ describe('(vscode) a local worker started from the editor', function () {
   }
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await activateCeleryLens();
     const config = vscode.workspace.getConfiguration('celeryLens');
     await config.update('localWorker.python', python, vscode.ConfigurationTarget.Global);
     await config.update('app', 'lens_testapp.celery_app:app', vscode.ConfigurationTarget.Global);

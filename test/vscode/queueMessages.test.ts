@@ -24,6 +24,7 @@ import { clusterFromEnv } from './support/clusterEnv';
 import type { TestCluster } from '../integration/support/cluster';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 function queueMessages(cluster: TestCluster): void {
   describe(`(vscode) queue messages over a real ${cluster.kind} cluster`, function () {
@@ -58,9 +59,7 @@ function queueMessages(cluster: TestCluster): void {
     const messageIds = (nodes: CeleryNode[]) => nodes.flatMap((n) => (n.kind === 'message' && n.message.kind === 'task' ? [n.message.id] : []));
 
     before(async () => {
-      const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-      assert.ok(extension);
-      api = await extension.activate();
+      api = await activateCeleryLens();
       const config = vscode.workspace.getConfiguration('celeryLens');
       for (const kind of ['moveMessage', 'restoreUnacked']) await config.update(`confirm.${kind}`, false, vscode.ConfigurationTarget.Global);
       await config.update('peekCount', 10, vscode.ConfigurationTarget.Global);

@@ -19,6 +19,7 @@ import { requireCluster } from './support/clusterEnv';
 import { screenshot } from './support/workbench';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster, removeAddedConnections } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 const CHECKSUM = 'lens_testapp.replay_tasks.bound_checksum';
 
@@ -56,9 +57,7 @@ describe('(vscode) replay and debug a task locally', function () {
   }
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await activateCeleryLens();
     assert.equal(vscode.extensions.getExtension('ms-python.debugpy'), undefined, 'this test is for VS Code without the Python Debugger extension');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(folder, 'no workspace folder');

@@ -15,6 +15,7 @@ import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 import { waitFor } from './support/waitFor';
 import { removeAddedConnections } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 async function labels(provider: vscode.TreeDataProvider<CeleryNode>, node?: CeleryNode): Promise<Array<{ node: CeleryNode; label: string; description: string }>> {
   const children = (await provider.getChildren(node)) ?? [];
@@ -32,9 +33,7 @@ describe('(vscode) sidebar over a real cluster', function () {
   const cluster = requireCluster('redis');
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await activateCeleryLens();
     await removeAddedConnections(api);
   });
 

@@ -18,6 +18,7 @@ import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster, removeAddedConnections } from './support/connections';
+import { activateCeleryLens } from './support/extension';
 
 /** 1-based number of the first line of `file` containing `text`. */
 function lineOf(file: string, text: string): number {
@@ -38,9 +39,7 @@ describe('(vscode) tracebacks back to source', function () {
   let helpersUri: vscode.Uri;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<CeleryLensApi>('celery-lens.celery-lens');
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await activateCeleryLens();
     // The workspace gets the test app's source (the run works on a copy of the fixture workspace),
     // and a mapping from the folder the workers run it from.
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
