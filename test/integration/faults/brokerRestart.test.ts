@@ -2,10 +2,9 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ClusterMonitor } from '../../../src/core/monitor/clusterMonitor';
 import type { ConnectionStatus } from '../../../src/core/monitor/monitorTypes';
-import { parseConnectionUrl } from '../../../src/core/url/connectionUrl';
 import { startCli, testRunDir, waitFor, type CliSession } from '../support';
+import { faultMonitor } from './faultMonitor';
 import { amqpEventPublisher, redisEventPublisher, type EventPublisher } from './eventPublisher';
 import { privateRabbit } from './privateRabbit';
 import { privateRedis } from './privateRedis';
@@ -41,15 +40,7 @@ const HOST = 'restart-worker@test';
  * duplicates); tasks that progress after the restart are followed.
  */
 async function restartScenario(broker: Restartable): Promise<void> {
-  const monitor = new ClusterMonitor({
-    name: 'restart',
-    brokerUrl: parseConnectionUrl(broker.brokerUrl),
-    backendUrl: broker.backendUrl ? parseConnectionUrl(broker.backendUrl) : undefined,
-    settings: { commandTimeoutMs: 1000, connectTimeoutMs: 1000, queuePollIntervalMs: 500, inspectIntervalMs: 1000, controlTimeoutMs: 300 },
-    backoff: { initialMs: 300, maxMs: 1000 },
-  });
-  const statuses: ConnectionStatus['kind'][] = [];
-  monitor.onDidChangeStatus((s) => statuses.push(s.kind));
+  const { monitor, statuses } = faultMonitor('restart', broker.brokerUrl, broker.backendUrl);
   const args = ['--broker', broker.brokerUrl, ...(broker.backendUrl ? ['--backend', broker.backendUrl] : []), '--timeout', '1000', '--json', 'watch', '--interval', '0.3'];
   let cli: CliSession | undefined;
   const publisher = broker.publisher();
@@ -74,7 +65,7 @@ async function restartScenario(broker: Restartable): Promise<void> {
     const restartedAt = Date.now();
     await broker.restart();
     const downFor = Date.now() - restartedAt;
-    await waitFor(() => monitor.status.kind === 'connected' && statuses.includes('reconnecting'), 20_000, 'the monitor to reconnect');
+    await waitFor(() => monitor.status.kind === 'connected' && statuses.some((s) => s.kind === 'reconnecting'), 20_000, 'the monitor to reconnect');
     const cliSawDown = await waitFor(() => frames(session).some((f) => f.connection.kind === 'reconnecting'), 5000, 'the watch to show reconnecting');
     await waitFor(() => lastFrame(session)?.connection.kind === 'connected', 20_000, 'the watch to reconnect');
     assert.ok(cliSawDown);

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { buildRedisEnvelope } from '../../../src/core/celery/rawMessage';
-import { ClusterMonitor } from '../../../src/core/monitor/clusterMonitor';
+import type { ClusterMonitor } from '../../../src/core/monitor/clusterMonitor';
 import type { ConnectionStatus } from '../../../src/core/monitor/monitorTypes';
-import { parseConnectionUrl } from '../../../src/core/url/connectionUrl';
 import { runCli, startCli, testRunDir, waitFor } from '../support';
+import { faultMonitor, hangNoticed, whileFrozen } from './faultMonitor';
 import { privateRedis, type PrivateRedis } from './privateRedis';
 
 /**
@@ -29,16 +29,8 @@ describe('(integration) a hung Redis (SIGSTOP) under a ClusterMonitor and `celer
   });
 
   it('the monitor goes reconnecting with "no answer within N ms", the CLI fails in time, and both recover after SIGCONT', async () => {
-    const monitor = new ClusterMonitor({
-      name: 'hang',
-      brokerUrl: parseConnectionUrl(redis.url(0)),
-      backendUrl: parseConnectionUrl(redis.url(1)),
-      settings: { commandTimeoutMs: 1000, connectTimeoutMs: 1000, queuePollIntervalMs: 500, inspectIntervalMs: 1000, controlTimeoutMs: 300 },
-      backoff: { initialMs: 300, maxMs: 1000 },
-    });
+    const { monitor } = faultMonitor('hang', redis.url(0), redis.url(1));
     monitors.push(monitor);
-    const statuses: ConnectionStatus[] = [];
-    monitor.onDidChangeStatus((s) => statuses.push(s));
     await monitor.start();
     assert.equal(monitor.status.kind, 'connected');
     const watch = startCli(['--broker', redis.url(0), '--timeout', '1000', '--json', 'watch', '--interval', '0.3']);
@@ -48,14 +40,11 @@ describe('(integration) a hung Redis (SIGSTOP) under a ClusterMonitor and `celer
     };
     await waitFor(() => watchStatus()?.kind === 'connected', 10_000, 'the watch to connect');
 
-    redis.signal('SIGSTOP');
-    const frozenAt = Date.now();
-    try {
-      const noticed = await waitFor(() => (monitor.status.kind === 'reconnecting' ? monitor.status : undefined), 8000, 'the monitor to notice the hang');
-      const noticedMs = Date.now() - frozenAt;
+    await whileFrozen(redis, async (frozenAt) => {
+      const noticed = await hangNoticed(monitor, frozenAt, 8000);
       // At most one queue poll interval plus the command timeout (plus scheduling slack).
-      assert.ok(noticedMs < 500 + 1000 + 1000, `noticed after ${noticedMs} ms`);
-      assert.match((noticed as { reason: string }).reason, /no answer within 1000 ms/);
+      assert.ok(noticed.afterMs < 500 + 1000 + 1000, `noticed after ${noticed.afterMs} ms`);
+      assert.match(noticed.reason, /no answer within 1000 ms/);
       const watchNoticed = await waitFor(() => {
         const s = watchStatus();
         return s?.kind === 'reconnecting' ? s : undefined;
@@ -71,9 +60,7 @@ describe('(integration) a hung Redis (SIGSTOP) under a ClusterMonitor and `celer
       assert.equal(cli.code, 1, cli.stderr);
       assert.match(cli.stderr, /Cannot connect to Redis redis:\/\/127\.0\.0\.1:\d+\/0 .*no answer within 1000 ms/);
       assert.ok(cliMs < 4000, `the CLI took ${cliMs} ms`);
-    } finally {
-      redis.signal('SIGCONT');
-    }
+    });
     await waitFor(() => monitor.status.kind === 'connected', 10_000, 'the monitor to reconnect after SIGCONT');
     await waitFor(() => watchStatus()?.kind === 'connected', 15_000, 'the watch to reconnect after SIGCONT');
     assert.equal(await watch.stop('SIGINT'), 0, watch.stderr());
