@@ -39,14 +39,6 @@ describe('(browser) flow diagram', () => {
     const stroke = getComputedStyle(n.querySelector('rect') as Element).stroke;
     return { state, stroke, classes: n.getAttribute('class') ?? '' };
   }));
-  const themeColour = (panel: PanelPage, variable: string) => panel.page.evaluate((name) => {
-    const probe = document.createElement('div');
-    probe.style.color = `var(${name})`;
-    document.body.append(probe);
-    const color = getComputedStyle(probe).color;
-    probe.remove();
-    return color;
-  }, variable);
 
   it('draws a recorded chord: 6 nodes, the header group feeding the body, the critical path', async () => {
     const graph = recorded('chord');
@@ -56,7 +48,7 @@ describe('(browser) flow diagram', () => {
     assert.equal(await panel.page.locator('.flow-group.chord').count(), 1);
     assert.equal(await panel.page.locator('.flow-edge.kind-chord.critical').count(), 1);
     assert.equal(await panel.page.locator('.flow-node.critical').count(), 2, 'the last header task and the body');
-    const passed = await themeColour(panel, '--vscode-testing-iconPassed');
+    const passed = await panel.themeColour('--vscode-testing-iconPassed');
     for (const node of await nodeColours(panel)) assert.equal(node.stroke, passed, node.classes);
     assert.match(await panel.page.locator('.lens-status').innerText(), /^6 tasks · .* total · critical path 2$/);
     assert.deepEqual(await panel.cspViolations(), []);
@@ -69,9 +61,9 @@ describe('(browser) flow diagram', () => {
     const { panel, rendered } = await show(graph, 'light');
     assert.equal(rendered.nodes, graph.tasks.length);
     const colours = await nodeColours(panel);
-    const failed = await themeColour(panel, '--vscode-testing-iconFailed');
-    const passed = await themeColour(panel, '--vscode-testing-iconPassed');
-    const pending = await themeColour(panel, '--vscode-disabledForeground');
+    const failed = await panel.themeColour('--vscode-testing-iconFailed');
+    const passed = await panel.themeColour('--vscode-testing-iconPassed');
+    const pending = await panel.themeColour('--vscode-disabledForeground');
     for (const node of colours) {
       const expected = { FAILURE: failed, SUCCESS: passed, PENDING: pending }[node.state];
       assert.equal(node.stroke, expected, `${node.state}: ${node.classes}`);

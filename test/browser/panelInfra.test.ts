@@ -78,16 +78,7 @@ describe('(browser) shared panel infrastructure', () => {
       );
       assert.equal(drawn.length, STATES.length);
       for (const { state, fill } of drawn) {
-        const expected = await panel.page.evaluate((name) => {
-          // Resolve the variable's value to the same rgb() form computed styles use.
-          const probe = document.createElement('div');
-          probe.style.color = `var(${name})`;
-          document.body.append(probe);
-          const color = getComputedStyle(probe).color;
-          probe.remove();
-          return color;
-        }, EXPECTED_VAR[state]);
-        assert.equal(fill, expected, `${state} in ${theme}`);
+        assert.equal(fill, await panel.themeColour(EXPECTED_VAR[state]), `${state} in ${theme}`);
       }
       assert.deepEqual(await panel.cspViolations(), []);
       await panel.screenshot(`infra-states-${theme}`);

@@ -1,7 +1,8 @@
 /**
  * Loads a webview bundle in headless Chromium the way VS Code does: the same HTML and
- * Content-Security-Policy (src/shared/panelHtml.ts), VS Code's theme variables (themes/*.css), and a
- * stub `acquireVsCodeApi` that records what the webview posts and keeps its getState/setState.
+ * Content-Security-Policy (src/shared/panelHtml.ts), VS Code's theme variables (themes/fonts.css, then
+ * one theme's colours), and a stub `acquireVsCodeApi` that records what the webview posts and keeps its
+ * getState/setState.
  * Tests play the host: `send()` delivers a host message, `posted()` returns the webview's messages.
  */
 import * as fs from 'node:fs';
@@ -73,7 +74,8 @@ export class PanelPage {
       : options.bundle;
     if (!fs.existsSync(bundle.js)) throw new Error(`${bundle.js} is missing: run npm run build first`);
     const url = (file: string) => pathToFileURL(file).toString();
-    const styles = [path.join(THEMES, `${options.theme ?? 'dark'}.css`), ...(bundle.css && fs.existsSync(bundle.css) ? [bundle.css] : [])];
+    const theme = [path.join(THEMES, 'fonts.css'), path.join(THEMES, `${options.theme ?? 'dark'}.css`)];
+    const styles = [...theme, ...(bundle.css && fs.existsSync(bundle.css) ? [bundle.css] : [])];
     const html = panelHtml({ title: 'test', cspSource: 'file:', nonce: `n${Date.now()}${pageCount}`, scriptUri: url(bundle.js), styleUris: styles.map(url) });
     const pages = path.join(ARTIFACTS, 'pages');
     fs.mkdirSync(pages, { recursive: true });
@@ -139,6 +141,18 @@ export class PanelPage {
   /** Content-Security-Policy violations reported by the page. */
   async cspViolations(): Promise<string[]> {
     return this.page.evaluate(() => (window as unknown as { __lens: LensStub }).__lens.violations);
+  }
+
+  /** The colour a theme variable resolves to, in the rgb() form computed styles use. */
+  async themeColour(variable: string): Promise<string> {
+    return this.page.evaluate((name) => {
+      const probe = document.createElement('div');
+      probe.style.color = `var(${name})`;
+      document.body.append(probe);
+      const color = getComputedStyle(probe).color;
+      probe.remove();
+      return color;
+    }, variable);
   }
 
   /** Saves .test-run/browser/<name>.png and returns its path. */
