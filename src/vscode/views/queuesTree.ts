@@ -18,6 +18,7 @@ import { contextValues } from './contextValues';
 import type { CeleryNode } from './nodes';
 import { pausedQueues } from '../actions/pausedQueues';
 import { unackedGroupItem, unackedItem } from './unackedItems';
+import { showMoreItem } from './showMoreItem';
 
 /** Peeked messages are reused this long, so refreshes do not read the broker 4 times a second. */
 const PEEK_TTL_MS = 5000;
@@ -132,13 +133,7 @@ export class QueuesTreeProvider extends CeleryTreeProvider {
   protected itemFor(node: CeleryNode): vscode.TreeItem {
     if (node.kind === 'text') return this.textItem(node);
     if (node.kind === 'peekMore') {
-      const more = Math.min(peekCount(), node.total - node.shown);
-      const item = new vscode.TreeItem(`Show ${more.toLocaleString('en-US')} more`, vscode.TreeItemCollapsibleState.None);
-      item.description = `${node.shown.toLocaleString('en-US')} of ${node.total.toLocaleString('en-US')}`;
-      item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.contextValue = contextValues.showMore();
-      item.command = { command: CommandId.PeekMoreMessages, title: 'Show more', arguments: [node.connectionId, node.queue] };
-      return item;
+      return showMoreItem({ ...node, pageSize: peekCount() }, { command: CommandId.PeekMoreMessages, arguments: [node.connectionId, node.queue] });
     }
     if (node.kind === 'unackedGroup') {
       const cached = this.unacked.get(node.connectionId);

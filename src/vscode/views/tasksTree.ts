@@ -13,6 +13,7 @@ import { contextValues } from './contextValues';
 import { stateGroupIcon } from './icons';
 import type { CeleryNode } from './nodes';
 import { taskTreeItem } from './taskItem';
+import { showMoreItem } from './showMoreItem';
 
 export class TasksTreeProvider extends CeleryTreeProvider {
   private filterValue: TaskFilter = {};
@@ -110,13 +111,7 @@ export class TasksTreeProvider extends CeleryTreeProvider {
       return taskTreeItem(node.connectionId, task ?? { id: node.taskId, state: node.parentKey.slice(2) }, this.now(), this.writable(node));
     }
     if (node.kind === 'showMore') {
-      const more = Math.min(tasksPageSize(), node.total - node.shown);
-      const item = new vscode.TreeItem(`Show ${more.toLocaleString('en-US')} more`, vscode.TreeItemCollapsibleState.None);
-      item.description = `${node.shown.toLocaleString('en-US')} of ${node.total.toLocaleString('en-US')}`;
-      item.iconPath = new vscode.ThemeIcon('ellipsis');
-      item.contextValue = contextValues.showMore();
-      item.command = { command: CommandId.ShowMoreTasks, title: 'Show more', arguments: [node.connectionId, node.state] };
-      return item;
+      return showMoreItem({ ...node, pageSize: tasksPageSize() }, { command: CommandId.ShowMoreTasks, arguments: [node.connectionId, node.state] });
     }
     return new vscode.TreeItem('');
   }
