@@ -11,6 +11,13 @@ export class UsageError extends Error {
   }
 }
 
+/** The one positional argument a command takes; a usage error saying `need` when there is none or more. */
+export function onlyPositional(positionals: string[], need: string): string {
+  const [only] = positionals;
+  if (!only || positionals.length > 1) throw new UsageError(need);
+  return only;
+}
+
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export const GLOBAL_OPTIONS = {

@@ -1,5 +1,5 @@
 import type { CliCommand } from './command';
-import { numberOption, UsageError } from '../args';
+import { numberOption, onlyPositional } from '../args';
 import { decodeTaskMessage } from '../../core/celery/taskMessage';
 import { isUndecodable } from '../../core/celery/rawMessage';
 import { brief, describeUndecodable } from '../output';
@@ -10,8 +10,7 @@ export const peekCommand: CliCommand = {
   summary: 'the next messages in a queue, decoded; nothing is consumed',
   options: { limit: { type: 'string', short: 'n' } },
   async run(ctx, positionals, options) {
-    const [queue] = positionals;
-    if (!queue || positionals.length > 1) throw new UsageError('peek needs exactly one queue name');
+    const queue = onlyPositional(positionals, 'peek needs exactly one queue name');
     const limit = numberOption(options.limit, '--limit', { min: 1, integer: true }) ?? 10;
     const broker = await ctx.broker();
     const raw = await broker.peek(queue, limit);

@@ -1,5 +1,5 @@
 import type { CliCommand } from './command';
-import { UsageError } from '../args';
+import { onlyPositional, UsageError } from '../args';
 
 export const purgeCommand: CliCommand = {
   name: 'purge',
@@ -7,8 +7,7 @@ export const purgeCommand: CliCommand = {
   summary: 'DESTRUCTIVE: remove every waiting message from a queue (all priorities); prints how many',
   options: { yes: { type: 'boolean', short: 'y' } },
   async run(ctx, positionals, options) {
-    const [queue] = positionals;
-    if (!queue || positionals.length > 1) throw new UsageError('purge needs exactly one queue name');
+    const queue = onlyPositional(positionals, 'purge needs exactly one queue name');
     if (options.yes !== true) {
       throw new UsageError(`purge deletes every waiting message in "${queue}" (all priority levels) and cannot be undone; add --yes to confirm`);
     }

@@ -1,5 +1,5 @@
 import type { CliCommand } from './command';
-import { UsageError } from '../args';
+import { onlyPositional } from '../args';
 import { isUndecodable } from '../../core/celery/rawMessage';
 import { CeleryLensError } from '../../core/util/errors';
 
@@ -8,8 +8,7 @@ export const resultCommand: CliCommand = {
   usage: '<task-id>',
   summary: "the result backend's record of a task, as JSON",
   async run(ctx, positionals) {
-    const [id] = positionals;
-    if (!id || positionals.length > 1) throw new UsageError('result needs exactly one task id');
+    const id = onlyPositional(positionals, 'result needs exactly one task id');
     const backend = await ctx.backend();
     const meta = await backend.getTaskMeta(id);
     if (!meta) {

@@ -1,5 +1,5 @@
 import type { CliCommand } from './command';
-import { jsonOption, numberOption, UsageError } from '../args';
+import { jsonOption, numberOption, onlyPositional, UsageError } from '../args';
 import { encodeTaskMessage } from '../../core/celery/taskEncoder';
 
 export const sendCommand: CliCommand = {
@@ -16,8 +16,7 @@ export const sendCommand: CliCommand = {
     priority: { type: 'string' },
   },
   async run(ctx, positionals, options) {
-    const [name] = positionals;
-    if (!name || positionals.length > 1) throw new UsageError('send needs exactly one task name, e.g. proj.tasks.add');
+    const name = onlyPositional(positionals, 'send needs exactly one task name, e.g. proj.tasks.add');
     const args = (jsonOption(options.args, '--args', 'array') as unknown[] | undefined) ?? [];
     const kwargs = (jsonOption(options.kwargs, '--kwargs', 'object') as Record<string, unknown> | undefined) ?? {};
     const countdown = numberOption(options.countdown, '--countdown');

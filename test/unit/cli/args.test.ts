@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { findCommand, jsonOption, numberOption, parseCommandLine, UsageError } from '../../../src/cli/args';
+import { findCommand, jsonOption, numberOption, onlyPositional, parseCommandLine, UsageError } from '../../../src/cli/args';
 
 const sendOptions = { args: { type: 'string' }, priority: { type: 'string' } } as const;
 
@@ -40,5 +40,13 @@ describe('(unit) cli args', () => {
     assert.equal(numberOption(undefined, '--countdown'), undefined);
     assert.throws(() => numberOption('-1', '--countdown'), /--countdown takes a number >= 0/);
     assert.throws(() => numberOption('1.5', '--limit', { integer: true, min: 1 }), /whole number/);
+  });
+
+  it('takes exactly one positional where a command needs one, saying what it needs otherwise', () => {
+    assert.equal(onlyPositional(['celery'], 'peek needs exactly one queue name'), 'celery');
+    for (const positionals of [[], [''], ['celery', 'other']]) {
+      assert.throws(() => onlyPositional(positionals, 'peek needs exactly one queue name'), (err: unknown) =>
+        err instanceof UsageError && err.message === 'peek needs exactly one queue name');
+    }
   });
 });
