@@ -7,14 +7,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CeleryLensApi } from '../../src/extension';
-import { createBroker } from '../../src/core/broker/createBroker';
-import { encodeTaskMessage } from '../../src/core/celery/taskEncoder';
-import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { requireCluster } from './support/clusterEnv';
 import { screenshot } from './support/workbench';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster } from './support/connections';
 import { activateCeleryLens } from './support/extension';
+import { publishTasks } from './support/publishTasks';
 
 describe('(vscode) timeline, trace and dashboard panels', function () {
   this.timeout(90_000);
@@ -26,15 +24,7 @@ describe('(vscode) timeline, trace and dashboard panels', function () {
   before(async () => {
     api = await activateCeleryLens();
     connectionId = await connectTestCluster(api, cluster, { name: 'Panels cluster', showView: true });
-    const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
-    await broker.connect();
-    const message = encodeTaskMessage({ name: 'lens_testapp.tasks.spawner', args: [3], kwargs: {}, queue: 'celery' });
-    try {
-      await broker.publish(message);
-    } finally {
-      await broker.close();
-    }
-    spawnerId = message.headers.id as string;
+    [spawnerId] = await publishTasks(cluster, { name: 'lens_testapp.tasks.spawner', args: [3], kwargs: {}, queue: 'celery' });
     await waitFor(() => {
       const state = api.manager.monitor(connectionId)?.state;
       const children = state?.tasks.get(spawnerId)?.children ?? [];
@@ -69,16 +59,8 @@ describe('(vscode) timeline, trace and dashboard panels', function () {
 
   it('Show Trace reads the traceparent of a task a worker holds (ETA) from its message in Redis', async () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
-    await broker.connect();
     // As OpenTelemetry's Celery instrumentation publishes: the header among the message's headers.
-    const message = encodeTaskMessage({ name: 'lens_testapp.tasks.add', args: [2, 2], kwargs: {}, queue: 'celery', countdown: 20, headers: { traceparent } });
-    try {
-      await broker.publish(message);
-    } finally {
-      await broker.close();
-    }
-    const taskId = message.headers.id as string;
+    const [taskId] = await publishTasks(cluster, { name: 'lens_testapp.tasks.add', args: [2, 2], kwargs: {}, queue: 'celery', countdown: 20, headers: { traceparent } });
     await waitFor(() => api.manager.monitor(connectionId)?.state.tasks.get(taskId)?.state === 'RECEIVED', 30_000, 'the worker to receive the ETA task');
     assert.equal(api.manager.monitor(connectionId)?.state.tasks.get(taskId)?.traceparent, undefined, 'events carry no headers');
     await vscode.commands.executeCommand('celeryLens.task.showTrace', { connectionId, taskId });

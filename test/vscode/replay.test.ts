@@ -11,15 +11,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CeleryLensApi } from '../../src/extension';
-import { createBroker } from '../../src/core/broker/createBroker';
-import { encodeTaskMessage } from '../../src/core/celery/taskEncoder';
-import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { celeryAppDir } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { screenshot } from './support/workbench';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster, removeAddedConnections } from './support/connections';
 import { activateCeleryLens } from './support/extension';
+import { publishTasks } from './support/publishTasks';
 
 const CHECKSUM = 'lens_testapp.replay_tasks.bound_checksum';
 
@@ -43,15 +41,7 @@ describe('(vscode) replay and debug a task locally', function () {
 
   /** Send `bound_checksum(items, scale)` to the real workers; resolves with its id once its end is known. */
   async function runOnWorker(items: number[], scale: number, state: string): Promise<string> {
-    const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
-    await broker.connect();
-    const message = encodeTaskMessage({ name: CHECKSUM, args: [items], kwargs: { scale }, queue: 'celery' });
-    try {
-      await broker.publish(message);
-    } finally {
-      await broker.close();
-    }
-    const id = String(message.headers.id);
+    const [id] = await publishTasks(cluster, { name: CHECKSUM, args: [items], kwargs: { scale }, queue: 'celery' });
     await waitFor(() => api.manager.monitor(connectionId)?.state.tasks.get(id)?.state === state, 30_000, `${id} ${state} on the worker`);
     return id;
   }

@@ -16,6 +16,7 @@ import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbe
 import { waitFor } from './support/waitFor';
 import { removeAddedConnections } from './support/connections';
 import { activateCeleryLens } from './support/extension';
+import { publishTasks } from './support/publishTasks';
 
 async function labels(provider: vscode.TreeDataProvider<CeleryNode>, node?: CeleryNode): Promise<Array<{ node: CeleryNode; label: string; description: string }>> {
   const children = (await provider.getChildren(node)) ?? [];
@@ -86,17 +87,9 @@ describe('(vscode) sidebar over a real cluster', function () {
   });
 
   it('lists a failed task under FAILURE and opens its details with the traceback', async () => {
-    const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
-    await broker.connect();
-    const message = encodeTaskMessage({ name: 'lens_testapp.tasks.fail_nested', args: [21], kwargs: {}, queue: 'celery' });
-    const ok = encodeTaskMessage({ name: 'lens_testapp.tasks.add', args: [1, 2], kwargs: {}, queue: 'celery' });
-    try {
-      await broker.publish(message);
-      await broker.publish(ok);
-    } finally {
-      await broker.close();
-    }
-    const failedId = message.headers.id as string;
+    const [failedId] = await publishTasks(cluster,
+      { name: 'lens_testapp.tasks.fail_nested', args: [21], kwargs: {}, queue: 'celery' },
+      { name: 'lens_testapp.tasks.add', args: [1, 2], kwargs: {}, queue: 'celery' });
     const tasks = api.views.tasks;
     const failureRow = await waitFor(async () => {
       const root = (await labels(tasks)).find((r) => r.node.connectionId === connectionId);

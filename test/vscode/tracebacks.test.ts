@@ -10,15 +10,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CeleryLensApi } from '../../src/extension';
-import { createBroker } from '../../src/core/broker/createBroker';
-import { encodeTaskMessage } from '../../src/core/celery/taskEncoder';
-import { parseConnectionUrl } from '../../src/core/url/connectionUrl';
 import { celeryAppDir } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { hasWorkbenchAccess, screenshot, workbenchTexts } from './support/workbench';
 import { waitFor } from './support/waitFor';
 import { connectTestCluster, removeAddedConnections } from './support/connections';
 import { activateCeleryLens } from './support/extension';
+import { publishTasks } from './support/publishTasks';
 
 /** 1-based number of the first line of `file` containing `text`. */
 function lineOf(file: string, text: string): number {
@@ -61,15 +59,7 @@ describe('(vscode) tracebacks back to source', function () {
   it('a task failing on the real worker shows in Problems at the raising line of the workspace file', async () => {
     connectionId = await connectTestCluster(api, cluster, { name: 'Tracebacks cluster', showView: true });
 
-    const broker = createBroker(parseConnectionUrl(cluster.brokerUrl));
-    await broker.connect();
-    const message = encodeTaskMessage({ name: 'lens_testapp.tasks.fail_nested', args: [21], kwargs: {}, queue: 'celery' });
-    try {
-      await broker.publish(message);
-    } finally {
-      await broker.close();
-    }
-    failedId = message.headers.id as string;
+    [failedId] = await publishTasks(cluster, { name: 'lens_testapp.tasks.fail_nested', args: [21], kwargs: {}, queue: 'celery' });
 
     const raiseLine = lineOf(helpersUri.fsPath, 'raise LensTestError');
     const [diagnostic] = await waitFor(() => {
