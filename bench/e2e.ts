@@ -18,12 +18,14 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ClusterMonitor } from '../src/core/monitor/clusterMonitor';
 import { countByState, listTasks } from '../src/core/state/selectors';
 import { parseConnectionUrl } from '../src/core/url/connectionUrl';
 import { type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
 import { StallProbe } from './hostStalls';
+import { threadCpuSeconds } from './threadCpu';
 import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublisher';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
@@ -59,6 +61,9 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   const fromPublisher = (kind: FromPublisher['kind']): Promise<FromPublisher> =>
     new Promise((done) => publisher.on('message', (m: FromPublisher) => m.kind === kind && done(m)));
   box.monitor = new ClusterMonitor({ name: 'bench', brokerUrl: parseConnectionUrl(`redis://127.0.0.1:${redis.port}/0`), settings: { maxTasks: TASKS }, decodeInWorker: THREAD });
+  // The thread's script is compiled beside the monitor (bench/tsconfig.json includes it); without
+  // it the monitor decodes in line, which would measure the CLI's path under the extension's name.
+  if (THREAD && !existsSync(resolve(__dirname, '../src/core/monitor/eventDecodeWorker.js'))) throw new Error('eventDecodeWorker.js was not compiled');
   const monitor = box.monitor as ClusterMonitor;
   let statusChanges = 0;
   monitor.onDidChangeStatus(() => statusChanges++);
@@ -88,6 +93,7 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   const done = fromPublisher('done');
   probe.start();
   const cpuAtGo = process.cpuUsage();
+  const threadsAtGo = threadCpuSeconds();
   const eluAtGo = performance.eventLoopUtilization();
   const goAt = performance.now();
   publisher.send({ kind: 'go' } satisfies ToPublisher);
@@ -104,6 +110,7 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   }
   const endAt = performance.now();
   const cpu = process.cpuUsage(cpuAtGo);
+  const threadsAtEnd = threadCpuSeconds();
   const elu = performance.eventLoopUtilization(eluAtGo);
   const stalls = probe.stop();
   clearInterval(sampler);
@@ -128,6 +135,13 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   console.log(`subscriber process CPU: ${cpuSeconds.toFixed(2)} s for ${fmt(applied)} events = ${((cpuSeconds * 1e6) / applied).toFixed(2)} µs/event ` +
     `(${fmt(applied / cpuSeconds)} events per CPU second, all threads; wall ${((endAt - goAt) / 1000).toFixed(2)} s); ` +
     `host thread busy ${(elu.utilization * 100).toFixed(0)} % of the wall time`);
+  if (threadsAtGo && threadsAtEnd) {
+    const host = threadsAtEnd.main - threadsAtGo.main;
+    // Threads that ended during the run drop out of the sum, so "others" is a lower bound.
+    const others = threadsAtEnd.others - threadsAtGo.others;
+    console.log(`host thread CPU: ${host.toFixed(2)} s = ${((host * 1e6) / applied).toFixed(2)} µs/event ` +
+      `(${fmt(applied / host)} events per host CPU second); other threads ${others.toFixed(2)} s`);
+  }
   console.log(`host thread: longest event-loop delay ${stalls.loopDelayMaxMs.toFixed(1)} ms (p99 ${stalls.loopDelayP99Ms.toFixed(1)} ms), ` +
     `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms; ` +
     `${viewBuilds} tree refreshes; Redis backlog for the subscriber at most ${(backlogMax / 2 ** 20).toFixed(1)} MiB`);
