@@ -1,19 +1,22 @@
 /**
  * The wire format between the event-decoding worker thread and its owner: raw Redis pub/sub
- * payloads of one macrotask packed into one byte array (`ends[i]` = end of message i), and the
- * decoded events and errors coming back. Packing keeps the post cheap (one copy of the bytes, not
- * one structured clone per message); the events come back as plain objects because the state
- * applies those.
+ * payloads of one macrotask packed into one byte array (`ends[i]` = end of message i), with their
+ * channels as references into a table of the few distinct channel names, and the decoded events
+ * and errors coming back (laid out in columns by the thread, eventColumns.ts). Packing keeps each
+ * post cheap: one copy of the bytes, no structured clone per message or per event.
  */
 import { decodeEventMessage, EventClock } from '../celery/events';
 import { isUndecodable, parseRedisEnvelope, type Undecodable } from '../celery/rawMessage';
 import type { CeleryEvent } from '../celery/types';
+import type { PackedEvents } from './eventColumns';
 
 export interface DecodeRequest {
   id: number;
   bytes: Uint8Array;
   ends: Uint32Array;
-  channels: string[];
+  /** Per message, its channel's index in `channelNames`. */
+  channels: Uint16Array;
+  channelNames: string[];
   /** Our receive time of the batch, epoch seconds. */
   localReceived: number;
 }
@@ -26,15 +29,25 @@ export interface DecodeReply {
   clock: number;
 }
 
+/** What the decoding thread posts back for a {@link DecodeRequest}: the events in columns. */
+export interface ThreadReply {
+  id: number;
+  packed: PackedEvents;
+  errors: Undecodable[];
+  clock: number;
+  /** Set when decoding threw on the thread: the owner decodes the batch itself. */
+  failed?: string;
+}
+
 /** Decode a packed batch (on whichever thread). */
 export function decodeBatch(request: DecodeRequest, clock: EventClock): DecodeReply {
   const events: CeleryEvent[] = [];
   const errors: Undecodable[] = [];
-  const { bytes, ends, channels, localReceived } = request;
+  const { bytes, ends, channels, channelNames, localReceived } = request;
   const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
-    const channel = channels[i];
+    const channel = channelNames[channels[i]];
     const raw = parseRedisEnvelope(whole.subarray(start, ends[i]), 'event', channel);
     start = ends[i];
     if (isUndecodable(raw)) {

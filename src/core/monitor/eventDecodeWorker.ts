@@ -1,21 +1,25 @@
 /**
  * Worker-thread entry (bundled as dist/eventDecodeWorker.js): decodes packed batches of raw Redis
- * event payloads (eventDecodeBatch.ts) so the extension host thread only applies the results.
+ * event payloads (eventDecodeBatch.ts) and posts the events back in columns (eventColumns.ts), so
+ * the extension host thread only applies them.
  */
 import { parentPort } from 'node:worker_threads';
 import { EventClock } from '../celery/events';
-import { decodeBatch, type DecodeReply, type DecodeRequest } from './eventDecodeBatch';
+import { decodeBatch, type DecodeRequest, type ThreadReply } from './eventDecodeBatch';
+import { packEvents } from './eventColumns';
 
 const clock = new EventClock();
 parentPort?.on('message', (request: DecodeRequest) => {
-  let reply: DecodeReply;
+  let reply: ThreadReply;
   try {
-    reply = decodeBatch(request, clock);
+    const { events, errors } = decodeBatch(request, clock);
+    reply = { id: request.id, packed: packEvents(events), errors, clock: clock.value };
   } catch (err) {
     // decodeBatch never throws by design; if it did, the owner decodes this batch itself.
-    reply = { id: request.id, events: [], errors: [], clock: clock.value };
-    parentPort?.postMessage({ ...reply, failed: String((err as Error)?.message ?? err) });
+    parentPort?.postMessage({ id: request.id, failed: String((err as Error)?.message ?? err) });
     return;
   }
-  parentPort?.postMessage(reply);
+  const { types, numbers, refs } = reply.packed;
+  // Fresh arrays this thread no longer needs: moved, not copied.
+  parentPort?.postMessage(reply, [types.buffer, numbers.buffer, refs.buffer]);
 });

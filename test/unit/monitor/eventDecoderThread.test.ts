@@ -5,6 +5,7 @@ import { decodeEventMessage, EventClock } from '../../../src/core/celery/events'
 import { isUndecodable, parseRedisEnvelope, type Undecodable } from '../../../src/core/celery/rawMessage';
 import type { CeleryEvent } from '../../../src/core/celery/types';
 import { APPLY_SLICE_MS, EventDecoderThread } from '../../../src/core/monitor/eventDecoderThread';
+import { definedFields } from './definedFields';
 
 // Compiled beside this test's source tree: out/src/core/monitor/eventDecodeWorker.js.
 const SCRIPT = resolve(__dirname, '../../../src/core/monitor/eventDecodeWorker.js');
@@ -74,7 +75,7 @@ describe('(unit) EventDecoderThread', () => {
     const threaded = await collect(SCRIPT, messages);
     assert.equal(threaded.threaded, true, threaded.failures.join('; '));
     assert.deepEqual(threaded.failures, []);
-    assert.deepEqual(threaded.events, inLine.events);
+    assert.deepEqual(threaded.events.map(definedFields), inLine.events.map(definedFields));
     assert.deepEqual(threaded.errors, inLine.errors);
   });
 
@@ -125,5 +126,44 @@ describe('(unit) EventDecoderThread', () => {
     ticking = false;
     assert.equal(turnAtDelivery.length, batches);
     assert.equal(new Set(turnAtDelivery).size, batches, `deliveries shared a turn: ${turnAtDelivery.join(',')}`);
+  });
+
+  it('applies one big batch in chunks across turns, in order, errors with the first chunk', async () => {
+    const messages = [...bad, ...recorded(), ...recorded(), ...recorded()];
+    const inLine = decodeInLine(messages);
+    assert.ok(inLine.events.length > 600, `${inLine.events.length} events`);
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const chunks: Array<{ turn: number; events: CeleryEvent[]; errors: Undecodable[] }> = [];
+    await new Promise<void>((done) => {
+      let received = 0;
+      const thread = new EventDecoderThread(SCRIPT, {
+        onDecoded: (events, errors) => {
+          chunks.push({ turn: turns, events, errors });
+          received += events.length;
+          // A slow model: every chunk outlasts a slice, so each gets its own turn.
+          const until = Date.now() + APPLY_SLICE_MS + 1;
+          while (Date.now() < until) { /* applying */ }
+          if (received === inLine.events.length) {
+            thread.close();
+            done();
+          }
+        },
+        onFailure: (reason) => assert.fail(reason),
+      }, () => 1);
+      // One macrotask: one batch.
+      for (const m of messages) thread.push(m.channel, m.payload);
+    });
+    ticking = false;
+    assert.ok(chunks.length >= 3, `${chunks.length} chunks`);
+    assert.equal(new Set(chunks.map((c) => c.turn)).size, chunks.length, 'two chunks shared a turn');
+    assert.deepEqual(chunks[0].errors, inLine.errors);
+    assert.ok(chunks.slice(1).every((c) => c.errors.length === 0));
+    assert.deepEqual(chunks.flatMap((c) => c.events).map(definedFields), inLine.events.map(definedFields));
   });
 });
