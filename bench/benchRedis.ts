@@ -3,6 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { Redis } from 'ioredis';
 
+/** Where the subscriber publishes how many events it has applied (outside the celeryev pattern). */
+export const ACK_CHANNEL = 'bench:applied';
+
 export interface BenchRedis {
   port: number;
   /** A command connection (for CLIENT LIST / INFO probes). */

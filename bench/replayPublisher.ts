@@ -12,9 +12,13 @@
  * of piling up in Redis's output buffer until Redis cuts the subscription. Every PUBLISH reply (the
  * number of subscribers that got it) is read: a message nobody received is counted as undelivered.
  *
- * IPC: parent -> {go} | {applied}; child -> {ready} | {done} (types below).
+ * IPC: parent -> {go}; child -> {ready} | {done} (types below). The subscriber's applied count comes
+ * over Redis (ACK_CHANNEL), not IPC: an IPC send cost the measured thread a tenth of a millisecond
+ * or more each, and a Redis PUBLISH on a connection it already has costs it next to nothing.
  */
 import * as net from 'node:net';
+import { Redis } from 'ioredis';
+import { ACK_CHANNEL } from './benchRedis';
 import { EventStreamGenerator } from './eventStream';
 
 export interface PublisherConfig {
@@ -28,7 +32,7 @@ export interface PublisherConfig {
   window: number;
 }
 
-export type ToPublisher = { kind: 'go' } | { kind: 'applied'; events: number };
+export type ToPublisher = { kind: 'go' };
 export type FromPublisher =
   | { kind: 'ready'; messages: number; events: number; bytes: number; buildSeconds: number }
   | { kind: 'done'; published: number; undeliveredMessages: number; undeliveredEvents: number; seconds: number };
@@ -124,15 +128,17 @@ function publish(config: PublisherConfig, commands: Buffer[], events: Uint32Arra
     if (replies === commands.length) {
       send({ kind: 'done', published: offered, undeliveredMessages, undeliveredEvents, seconds: (performance.now() - started) / 1000 });
       socket.end();
+      acks.disconnect();
     }
   });
   socket.on('error', (err) => {
     console.error(`replay publisher: ${err.message}`);
     process.exit(1);
   });
-  process.on('message', (message: ToPublisher) => {
-    if (message.kind !== 'applied') return;
-    applied = message.events;
+  const acks = new Redis({ host: '127.0.0.1', port: config.port });
+  void acks.subscribe(ACK_CHANNEL);
+  acks.on('message', (_channel: string, count: string) => {
+    applied = Number(count);
     if (timer === undefined && !waitingForDrain) pump();
   });
   socket.once('connect', () => {
