@@ -22,6 +22,13 @@ export interface Subscription {
   close(): Promise<void>;
   /** Stop (true) or go on (false) reading the connection: back-pressure from a slow consumer (Redis only). */
   setPaused?(paused: boolean): void;
+  /**
+   * Ask the subscription's connection whether it still delivers (Redis: PING on the subscribed
+   * connection; bytes read since the last look count as an answer). 'dead': it did not answer and
+   * is being subscribed again (the broker reports the gap); 'unknown': it cannot tell now (reading
+   * paused, reconnecting).
+   */
+  probe?(): Promise<'alive' | 'dead' | 'unknown'>;
 }
 
 export interface ControlRequestOptions {

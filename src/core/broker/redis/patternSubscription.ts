@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Subscription } from '../broker';
+import { SubscriberProbe } from './subscriberProbe';
 import type { RedisConnectionUrl } from '../../url/connectionUrl';
 import type { Logger } from '../../util/logger';
 import { closeRedis, redisFailure } from './redisClient';
@@ -25,7 +26,13 @@ export interface PatternSubscriptionRequest {
    * client's own reconnect: whatever was published in between, or still sat in Redis's output
    * buffer for us when it cut the connection, never arrives.
    */
-  onInterruption?(lostAt: number, resumedAt: number): void;
+  onInterruption?(lostAt: number, resumedAt: number, reason?: string): void;
+  /**
+   * Watch the connection for silence (see subscriberProbe.ts): after `idleMs` without a byte, PING;
+   * no answer within `timeoutMs` drops it, and the client's reconnect subscribes again on a fresh one
+   * (reported through onInterruption with the probe's reason). Omitted: never probed.
+   */
+  liveness?: { idleMs: number; timeoutMs: number };
 }
 
 /**
@@ -48,17 +55,24 @@ export async function subscribePattern(
     }
   });
   let lostAt: number | undefined;
+  let lostReason: string | undefined;
   let done = false;
+  let paused = false;
+  // Bytes read by the connections the client closed (a reconnect starts a new socket from 0).
+  let bytesBefore = 0;
   sub.on('close', () => {
+    bytesBefore += sub.stream?.bytesRead ?? 0;
     if (!done) lostAt ??= Date.now();
   });
   // ioredis sends the PSUBSCRIBE again just before 'ready' (autoResubscribe).
   sub.on('ready', () => {
     if (lostAt === undefined || done) return;
     const from = lostAt;
+    const reason = lostReason;
     lostAt = undefined;
+    lostReason = undefined;
     try {
-      request.onInterruption?.(from, Date.now());
+      request.onInterruption?.(from, Date.now(), reason);
     } catch (err) {
       logger.warn(`${request.handlerName} failed: ${(err as Error).message}`);
     }
@@ -69,20 +83,37 @@ export async function subscribePattern(
     sub.disconnect();
     throw redisFailure(err, url, request.what);
   }
+  const liveness = request.liveness;
+  const probe = liveness && new SubscriberProbe({
+    bytesRead: () => bytesBefore + (sub.stream?.bytesRead ?? 0),
+    isReading: () => !paused && !done && sub.status === 'ready',
+    ping: () => sub.ping(),
+    dead: (silentSince, reason) => {
+      logger.debug(`redis subscriber (${request.what}): ${reason}`);
+      lostAt = silentSince;
+      lostReason = reason;
+      // end() would wait for the peer's FIN, which a wedged link never sends: destroy the socket,
+      // and the client reconnects with its backoff and subscribes again.
+      sub.stream?.destroy();
+    },
+  }, liveness.idleMs, liveness.timeoutMs);
   const subscription: Subscription = {
     close: async () => {
       if (done) return;
       done = true;
+      probe?.stop();
       onClose(subscription);
       sub.removeAllListeners('pmessageBuffer');
       sub.removeAllListeners('ready');
       await closeRedis(sub);
     },
-    setPaused: (paused) => {
+    setPaused: (pause) => {
+      paused = pause;
       // The socket of the current connection; a reconnect makes a new, flowing one.
-      if (paused) sub.stream?.pause();
+      if (pause) sub.stream?.pause();
       else sub.stream?.resume();
     },
+    probe: () => (probe ? probe.verify() : Promise.resolve('unknown')),
   };
   return subscription;
 }

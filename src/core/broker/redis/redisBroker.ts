@@ -17,7 +17,7 @@ import type { BrokerNotice } from '../brokerNotices';
 import { BlockingPool } from './blockingPool';
 import { EVENT_EXCHANGE, fanoutChannel } from './kombuKeys';
 import { pidboxBroadcast } from './redisPidbox';
-import { openRedis, type RedisClientOptions } from './redisClient';
+import { DEFAULT_COMMAND_TIMEOUT_MS, openRedis, type RedisClientOptions } from './redisClient';
 import { RedisConnections } from './redisConnections';
 import { publishToRedis } from './redisPublish';
 import { listBoundQueues, listUnackedEntries, peekQueue, purgeQueue, queueDepths } from './redisQueues';
@@ -79,7 +79,9 @@ export class RedisBroker implements Broker {
       what: 'Subscribing to events',
       handlerName: 'event handler',
       onMessage: onRaw,
-      onInterruption: (lostAt, resumedAt) => this.notices.fire({ kind: 'events-interrupted', lostAt, resumedAt, reason: SUBSCRIPTION_CUT }),
+      onInterruption: (lostAt, resumedAt, reason) => this.notices.fire({ kind: 'events-interrupted', lostAt, resumedAt, reason: reason ?? SUBSCRIPTION_CUT }),
+      // A wedged subscriber is given as long as any command to answer, after as long a silence.
+      liveness: { idleMs: this.commandTimeoutMs, timeoutMs: this.commandTimeoutMs },
     });
   }
 
@@ -139,6 +141,10 @@ export class RedisBroker implements Broker {
   async listUnacked(): Promise<UnackedEntry[]> {
     const client = await this.connections.command();
     return this.connections.run('Reading unacked messages', () => listUnackedEntries(client));
+  }
+
+  private get commandTimeoutMs(): number {
+    return this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   }
 
   private open(role: string, blocking: boolean): Promise<Redis> {
