@@ -63,7 +63,9 @@ export class StatusBar implements vscode.Disposable {
       const recentGap = gap && now * 1000 - gap.to < RECENT_GAP_MS
         ? ` (events stopped for ${((gap.to - gap.from) / 1000).toFixed(1)} s at ${new Date(gap.to).toLocaleTimeString()}, about ${gap.estimatedLost.toLocaleString('en-US')} lost)`
         : '';
-      return `${p.name}: ${connectionDescription(this.manager.status(p.id), ws.filter((w) => w.isAlive(now)).length, ws.length, now)}${recentGap}`;
+      const silence = m?.health.heartbeatSilence;
+      const silent = silence ? ` (${silence.workers.length} worker${silence.workers.length === 1 ? ' answers' : 's answer'} but ${silence.workers.length === 1 ? 'its' : 'their'} events do not reach us: see the connection's tooltip)` : '';
+      return `${p.name}: ${connectionDescription(this.manager.status(p.id), ws.filter((w) => w.isAlive(now)).length, ws.length, now)}${recentGap}${silent}`;
     });
     this.item.tooltip = `Celery Lens — ${active.name}\n${lines.join('\n')}\nFailures counted over the last 5 minutes. Click to open the Celery view.`;
     this.item.show();

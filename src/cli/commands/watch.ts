@@ -40,8 +40,11 @@ export const watchCommand: CliCommand = {
         const snapshot = monitorSnapshot(monitor, taskRows);
         const connection = describeConnectionStatus(monitor.status, Date.now());
         if (ctx.out.json) {
-          const { events, eventsLost, blocked, eventGaps, eventsEstimatedLost, lastEventGap } = monitor.health;
-          const health = { events, eventsLost: eventsLost ?? 0, blocked, eventGaps: eventGaps ?? 0, eventsEstimatedLost: eventsEstimatedLost ?? 0, lastEventGap };
+          const { events, eventsLost, blocked, eventGaps, eventsEstimatedLost, lastEventGap, heartbeatSilence, heartbeatSilences } = monitor.health;
+          const health = {
+            events, eventsLost: eventsLost ?? 0, blocked, eventGaps: eventGaps ?? 0, eventsEstimatedLost: eventsEstimatedLost ?? 0, lastEventGap,
+            heartbeatSilence, heartbeatSilences: heartbeatSilences ?? 0,
+          };
           ctx.out.value({ at: Date.now() / 1000, connection: monitor.status, health, ...snapshot }, true);
         } else {
           const lines = renderSummary(snapshot, { broker: ctx.brokerUrl.redacted, now: Date.now() / 1000, eventCount: monitor.health.events, connection });

@@ -23,6 +23,7 @@ import { ConnectionSupervisor } from './connectionSupervisor';
 import { applyDecoded, eventFeed, type EventSink } from './eventFeed';
 import { EventDecoderThread } from './eventDecoderThread';
 import { EventGapTracker } from './eventGaps';
+import { findSilentWorkers, HeartbeatSilenceWatch } from './heartbeatSilence';
 import { isConnectionFault, safeReason } from './faults';
 import { HealthRecorder } from './healthRecorder';
 import { MonitorWork } from './monitorWork';
@@ -94,6 +95,9 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
   private eventSubscription: Subscription | undefined;
   private active = true;
   private everConnected = false;
+  /** Epoch ms since when the current event subscription listens (events sent before never reach us). */
+  private listeningSince = 0;
+  private readonly silence: HeartbeatSilenceWatch;
 
   readonly onDidChangeStatus = this.statusEmitter.event;
   readonly onDidChange = (listener: () => void): Disposable => this.changeEmitter.event(listener);
@@ -108,6 +112,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
     this.log = new RateLimitedLog((entry) => this.logEmitter.fire(entry), { timers: this.timers });
     this.recorder = new HealthRecorder(this.log);
     this.eventSink = { state: this.state, health: this.recorder, changed: () => this.changed(), gaps: this.gaps };
+    this.silence = new HeartbeatSilenceWatch(this.recorder, (message) => this.log.report('events', 'info', message));
     this.work = new MonitorWork({
       state: this.state,
       settings: this.settings,
@@ -117,6 +122,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       metrics: this.metrics,
       changed: () => this.changed(),
       describe: (err) => this.describe(err),
+      inspected: (session, answered) => this.checkHeartbeatSilence(session, answered),
     });
     const detail = options.logger ?? silentLogger;
     this.brokerLogger = {
@@ -188,6 +194,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
     this.recorder.reset();
     this.liveness.reset();
     this.gaps.reset();
+    this.silence.reset();
     if (this.options.decodeInWorker) this.decoder ??= this.startDecoder();
     this.scheduleLiveness();
     return this.supervisor.start();
@@ -250,6 +257,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
         if (this.liveness.wentOffline.length) this.reportLostTasks();
         this.metrics.sampleWorkers(this.state.workers.values(), this.state.now());
         this.gaps.settle(Date.now());
+        if (this.silence.refresh(this.state)) this.changed();
       } catch {
         // A liveness check reads plain records; never let it kill the timer chain.
       }
@@ -291,6 +299,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
         else if (this.recorder.notice(notice)) this.changed();
       },
     });
+    this.listeningSince = Date.now();
     try {
       await this.work.initialSync(session, isCurrent);
       if (session.lostReason !== undefined) throw new Error(`connection lost: ${session.lostReason}`);
@@ -356,10 +365,27 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
 
   /** The broker's client re-subscribed on its own: record the gap and read back what the backend stored meanwhile. */
   private subscriptionCut(lostAt: number, resumedAt: number, reason: string): void {
+    this.listeningSince = resumedAt;
     this.gaps.lost(lostAt, reason, this.state.clock.value);
     this.gaps.resumed(resumedAt);
     const session = this.supervisor.session;
     if (session) void this.guard(session, 'backfill after an event gap', () => this.work.backfill(session));
+  }
+
+  /**
+   * Workers answered inspect: any whose events stopped reaching us? Only once our own subscription
+   * proved alive is that reported as theirs (a dead one is re-made by its probe, which records the
+   * gap; one that cannot tell now, paused or reconnecting, is asked again next round).
+   */
+  private async checkHeartbeatSilence(session: MonitorSession, answered: ReadonlySet<string>): Promise<void> {
+    const silentNow = (): ReturnType<typeof findSilentWorkers> =>
+      findSilentWorkers(this.state, answered, this.state.now(), this.listeningSince / 1000);
+    if (silentNow().length) {
+      const verdict = (await session.eventSubscription?.probe?.()) ?? 'alive';
+      if (verdict !== 'alive') return;
+    }
+    // Measured again: events may have arrived while the PING was out.
+    if (this.silence.update(silentNow(), session.broker.kind, this.state.now() * 1000)) this.changed();
   }
 
   private setBackendProblem(problem: string | undefined): void {

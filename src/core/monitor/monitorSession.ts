@@ -81,6 +81,8 @@ export class MonitorSession {
   lostReason: string | undefined;
   /** Periodic jobs and listeners, disposed on close. */
   readonly disposables: Disposable[] = [];
+  /** The broker's event subscription (set once open() resolved). */
+  eventSubscription: Subscription | undefined;
   private readonly subscriptions: Subscription[] = [];
   private resultFeed: ResultFeed | undefined;
   private closed = false;
@@ -119,10 +121,11 @@ export class MonitorSession {
       if (raw && hasRawEvents(broker)) {
         const subscription = await broker.subscribeRawEvents((channel, payload) => raw.push(channel, payload));
         raw.attach(subscription);
-        session.subscriptions.push(subscription);
+        session.eventSubscription = subscription;
       } else {
-        session.subscriptions.push(await broker.subscribeEvents((m) => handlers.onEventMessage(m)));
+        session.eventSubscription = await broker.subscribeEvents((m) => handlers.onEventMessage(m));
       }
+      session.subscriptions.push(session.eventSubscription);
     } catch (err) {
       await session.close();
       throw err;

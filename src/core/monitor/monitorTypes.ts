@@ -7,6 +7,7 @@ import type { QueueInfo } from '../broker/broker';
 import type { SnapshotError } from '../state/snapshotTypes';
 import type { Disposable } from '../util/disposable';
 import type { EventGap } from './eventGaps';
+import type { HeartbeatSilence } from './heartbeatSilence';
 
 /**
  * Where the connection is. `reason` strings are safe to show (no secrets). Times (`since`,
@@ -92,6 +93,13 @@ export interface MonitorHealth {
   eventsEstimatedLost?: number;
   /** The most recent gap. */
   lastEventGap?: EventGap;
+  /**
+   * Set while workers answer remote control but none of their events reach us (heartbeats missing
+   * for over twice their interval while our subscription answers), see heartbeatSilence.ts.
+   */
+  heartbeatSilence?: HeartbeatSilence;
+  /** Workers noticed so, counted once per stretch of silence. */
+  heartbeatSilences?: number;
   /** Epoch seconds of the last completed inspect round and queue poll. */
   lastInspectAt?: number;
   lastQueuePollAt?: number;

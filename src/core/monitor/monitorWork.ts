@@ -27,6 +27,8 @@ export interface MonitorWorkContext {
   metrics?: DashboardMetrics;
   changed(): void;
   describe(err: unknown): string;
+  /** After each inspect round: the workers that answered (the monitor checks their events arrive). */
+  inspected?(session: MonitorSession, answered: ReadonlySet<string>): Promise<void>;
 }
 
 export class MonitorWork {
@@ -79,6 +81,7 @@ export class MonitorWork {
     this.activeQueues = round.activeQueues;
     this.recorder.health.lastInspectAt = this.state.now();
     this.changed();
+    await this.ctx.inspected?.(session, round.answered);
   }
 
   async pollQueues(session: MonitorSession): Promise<void> {

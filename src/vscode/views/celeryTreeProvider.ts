@@ -74,6 +74,7 @@ export abstract class CeleryTreeProvider implements vscode.TreeDataProvider<Cele
           lines.push(`event gaps: ${h.eventGaps ?? 1}, about ${(h.eventsEstimatedLost ?? 0).toLocaleString('en-US')} events lost in all; ` +
             `last, ${new Date(h.lastEventGap.to).toLocaleTimeString()}: ${describeGap(h.lastEventGap)}`);
         }
+        if (h.heartbeatSilence) lines.push(`since ${new Date(h.heartbeatSilence.since).toLocaleTimeString()}: ${h.heartbeatSilence.message}`);
       }
       item.tooltip = new vscode.MarkdownString(lines.join('  \n'));
     }
