@@ -23,12 +23,13 @@ export interface Subscription {
   /** Stop (true) or go on (false) reading the connection: back-pressure from a slow consumer (Redis only). */
   setPaused?(paused: boolean): void;
   /**
-   * Ask the subscription's connection whether it still delivers (Redis: PING on the subscribed
-   * connection; bytes read since the last look count as an answer). 'dead': it did not answer and
-   * is being subscribed again (the broker reports the gap); 'unknown': it cannot tell now (reading
-   * paused, reconnecting).
+   * Ask whether the subscription still delivers. Redis: PING on the subscribed connection (bytes
+   * read since its last look count as an answer). RabbitMQ: a delivery after `since` (epoch ms)
+   * counts; otherwise our queue's consumer is checked and its binding re-asserted. 'dead': it is
+   * being subscribed again; 'unknown': it cannot tell now (reading paused, reconnecting, a binding
+   * just re-asserted).
    */
-  probe?(): Promise<'alive' | 'dead' | 'unknown'>;
+  probe?(since?: number): Promise<'alive' | 'dead' | 'unknown'>;
 }
 
 export interface ControlRequestOptions {

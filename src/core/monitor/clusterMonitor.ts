@@ -380,8 +380,14 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
   private async checkHeartbeatSilence(session: MonitorSession, answered: ReadonlySet<string>): Promise<void> {
     const silentNow = (): ReturnType<typeof findSilentWorkers> =>
       findSilentWorkers(this.state, answered, this.state.now(), this.listeningSince / 1000);
-    if (silentNow().length) {
-      const verdict = (await session.eventSubscription?.probe?.()) ?? 'alive';
+    const silent = silentNow();
+    if (silent.length) {
+      // Anything received after the latest of their silences began proves the subscription works.
+      const since = (this.state.now() - Math.min(...silent.map((w) => w.silentS))) * 1000;
+      const verdict = (await session.eventSubscription?.probe?.(since)) ?? 'alive';
+      // 'unknown' (AMQP: binding re-asserted; Redis: paused or reconnecting): events sent before now
+      // may never have had a way to us, so measure from now.
+      if (verdict === 'unknown') this.listeningSince = Date.now();
       if (verdict !== 'alive') return;
     }
     // Measured again: events may have arrived while the PING was out.

@@ -90,6 +90,7 @@ export class AmqpBroker implements Broker, AmqpSession {
         subscriptions.delete(outer);
         await inner.close();
       },
+      probe: (since) => inner.probe?.(since) ?? Promise.resolve('unknown'),
     };
     this.subscriptions.add(outer);
     return outer;

@@ -20,7 +20,7 @@ import type { Subscription } from '../broker';
 import { rawFromAmqp, type RawMessage, type Undecodable } from '../../celery/rawMessage';
 import { withTimeout } from '../../util/errors';
 import type { Disposable } from '../../util/disposable';
-import { closeQuietly, type AmqpSession } from './amqpSession';
+import { closeQuietly, withChannel, type AmqpSession } from './amqpSession';
 import { describeAmqpError } from './amqpConnect';
 
 export const EVENT_EXCHANGE = 'celeryev';
@@ -52,6 +52,10 @@ class AmqpEventSubscription implements Subscription {
   private lostQueue?: string;
   private lostTimer?: NodeJS.Timeout;
   private deadLettering = true;
+  /** Epoch ms of the last delivery and of the last probe (see probe()). */
+  private lastDeliveryAt = 0;
+  private lastProbeAt = Date.now();
+  private silentProbes = 0;
 
   constructor(
     private readonly session: AmqpSession,
@@ -146,11 +150,47 @@ class AmqpEventSubscription implements Subscription {
     if (this.channel === channel && !this.closed) this.scheduleLostCheck();
   }
 
+  /**
+   * Someone suspects events do not reach us (workers answer remote control, their heartbeats do not
+   * arrive). Anything delivered after `since` (epoch ms; default: the last probe) proves the
+   * subscription works: its binding is `#`, all or nothing. Otherwise check that our queue still
+   * has our consumer and re-assert the binding, which silently goes with a deleted `celeryev`
+   * exchange (declared again, by an operator or a worker's publish, it is bound to nothing). The
+   * first silent probe says 'unknown', so a re-made binding gets a round to bring events back
+   * before the silence is blamed on the workers.
+   */
+  async probe(since = this.lastProbeAt): Promise<'alive' | 'dead' | 'unknown'> {
+    const channel = this.channel;
+    const queue = this.queue;
+    if (this.closed || !channel || !queue || this.retryTimer) return 'unknown';
+    this.lastProbeAt = Date.now();
+    if (this.lastDeliveryAt > since) {
+      this.silentProbes = 0;
+      return 'alive';
+    }
+    const t = this.session.commandTimeoutMs;
+    try {
+      // A passive declare of a missing queue closes its channel: a throwaway one.
+      const { consumerCount } = await withChannel(this.session, (c) => withTimeout(c.checkQueue(queue), t, 'Checking the event queue'));
+      if (consumerCount < 1) {
+        this.restartLater('our event queue had lost its consumer');
+        return 'dead';
+      }
+      await withTimeout(channel.bindQueue(queue, EVENT_EXCHANGE, '#'), t, 'Binding the event queue');
+    } catch (err) {
+      this.restartLater(`checking the event queue failed: ${describeAmqpError(err, 'Checking the event queue', this.session.url).message}`);
+      return 'dead';
+    }
+    this.session.logger.debug(`Celery events: nothing delivered since ${new Date(since).toISOString()}; the event queue ${queue} has its consumer, binding re-asserted`);
+    return this.silentProbes++ === 0 ? 'unknown' : 'alive';
+  }
+
   private deliver(msg: ConsumeMessage | null): void {
     if (msg === null) {
       this.restartLater('the server cancelled the event consumer (was the queue deleted?)');
       return;
     }
+    this.lastDeliveryAt = Date.now();
     try {
       this.onMessage(rawFromAmqp(msg));
     } catch (err) {
