@@ -3,7 +3,8 @@
  * that dies sends nothing: it just stops sending heartbeats).
  *
  * The rule is Celery's State's: alive while a heartbeat came within twice the worker's heartbeat
- * interval. A worker we never heard an event from (it runs without `-E`) has no heartbeats at
+ * interval. A worker we never heard an event from (started with `--without-heartbeat`, or its
+ * events go elsewhere: Celery 5 sends heartbeats without `-E` too) has no heartbeats at
  * all; it counts as online while it keeps answering inspect calls (within `replyWindowS`).
  */
 import type { ClusterState, WorkerRecord } from '../state/index';
