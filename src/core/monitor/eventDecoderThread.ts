@@ -1,19 +1,20 @@
 /**
  * Decoding the Redis event stream on a worker thread, so the thread that owns the model (the
- * extension host) spends its time applying events, not parsing JSON. Raw payloads are collected
- * for one macrotask, packed (eventDecodeBatch.ts) and posted; replies come back in order and are
- * handed to `onDecoded`.
+ * extension host) spends its time applying events, not parsing JSON. Raw payloads are queued, packed
+ * (eventDecodeBatch.ts) into requests of at most MAX_BATCH_MESSAGES and posted; replies come back in
+ * order and are handed to `onDecoded`.
  *
- * Never loses a message silently: a batch is kept until its reply, and if the thread fails (or its
- * script is missing) the kept batches and everything after are decoded on this thread instead.
- * Back-pressure: with more than MAX_IN_FLIGHT_BYTES posted and not yet applied, `push` tells the
- * caller to pause reading (`onBackPressure(true)`) until the thread has caught up.
+ * Never loses a message silently: a request is kept until its reply, and if the thread fails (or its
+ * script is missing) the kept requests and everything after are decoded on this thread instead.
  *
- * Replies are applied in slices of at most APPLY_SLICE_MS, one slice per macrotask: when the host
- * falls behind, Node hands it every queued reply at once, and applying them in one go stalled the
- * extension host for hundreds of milliseconds. A slice takes events in chunks, not whole batches,
- * and rebuilds each chunk's event objects from the thread's columns (eventColumns.ts) only then, so
- * neither a big batch nor its unpacking holds the thread past the slice.
+ * Two limits keep the host responsive:
+ * - at most MAX_BATCHES_AHEAD requests are with the thread or decoded and waiting to be applied;
+ *   the rest waits here as raw bytes. Node hands a thread every reply waiting on the port in one
+ *   go, and receiving a backlog of them at once stalled the host for tens of milliseconds;
+ * - replies are applied in slices of at most APPLY_SLICE_MS, one slice per macrotask, in chunks of
+ *   APPLY_CHUNK events rebuilt from the thread's columns (eventColumns.ts) only then.
+ * Back-pressure: with more than MAX_IN_FLIGHT_BYTES received and not yet applied, `push` tells the
+ * caller to pause reading (`onBackPressure(true)`) until the host has caught up.
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -24,16 +25,16 @@ import type { CeleryEvent } from '../celery/types';
 import { decodeBatch, type DecodeRequest, type ThreadReply } from './eventDecodeBatch';
 import { type PackedEvents, unpackEvents } from './eventColumns';
 
-/** Bytes posted but not yet decoded before reading pauses. */
+/** Bytes received but not yet applied before reading pauses. */
 export const MAX_IN_FLIGHT_BYTES = 16 * 2 ** 20;
 /** Longest a burst of decoded batches may hold the thread before it yields. */
 export const APPLY_SLICE_MS = 8;
 /** Events applied between two looks at the clock. */
 const APPLY_CHUNK = 256;
-/** Most messages in one post, so one reply never takes long to receive. */
-const MAX_BATCH_MESSAGES = 1024;
-/** Channel references are 16-bit; a batch with more distinct channels than this is posted early. */
-const MAX_BATCH_CHANNELS = 0xffff;
+/** Most messages in one request, so one reply never takes long to receive. */
+export const MAX_BATCH_MESSAGES = 1024;
+/** Requests with the thread or decoded and not yet applied: enough to keep the thread busy. */
+export const MAX_BATCHES_AHEAD = 3;
 
 /** A decoded batch waiting to be applied, with how far applying it got. */
 interface ReadyBatch {
@@ -45,6 +46,8 @@ interface ReadyBatch {
   clock: number;
   /** Bytes of raw payload it stands for (back-pressure accounting). */
   bytes: number;
+  /** Decoded by the thread: applying it lets the next request go. */
+  fromThread: boolean;
   next: number;
   cursor: { asIs: number };
 }
@@ -62,12 +65,13 @@ export class EventDecoderThread {
   private readonly fallbackClock = new EventClock();
   private readonly pending = new Map<number, DecodeRequest>();
   private nextId = 1;
+  /** Raw bytes received and not yet applied (queued here, with the thread, or decoded). */
   private inFlightBytes = 0;
   private paused = false;
+  /** Raw payloads not yet posted, with their channels. */
   private payloads: Buffer[] = [];
-  private channels: number[] = [];
-  private channelNames: string[] = [];
-  private channelIndex = new Map<string, number>();
+  private channels: string[] = [];
+  private aheadOfModel = 0;
   private flushScheduled = false;
   private closed = false;
   /** Decoded batches in arrival order, waiting for their slice. */
@@ -91,6 +95,11 @@ export class EventDecoderThread {
     this.worker = worker;
   }
 
+  /** Requests with the thread, or decoded and not yet applied (at most MAX_BATCHES_AHEAD). */
+  get batchesAhead(): number {
+    return this.aheadOfModel;
+  }
+
   /** Whether decoding still happens on the worker thread. */
   get threaded(): boolean {
     return this.worker !== undefined;
@@ -99,19 +108,14 @@ export class EventDecoderThread {
   /** One raw pub/sub message. */
   push(channel: string, payload: Buffer): void {
     if (this.closed) return;
-    let ref = this.channelIndex.get(channel);
-    if (ref === undefined) {
-      if (this.channelNames.length === MAX_BATCH_CHANNELS) this.flush();
-      ref = this.channelNames.length;
-      this.channelNames.push(channel);
-      this.channelIndex.set(channel, ref);
-    }
     this.payloads.push(payload);
-    this.channels.push(ref);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+    this.channels.push(channel);
+    this.inFlightBytes += payload.length;
+    if (!this.paused && this.inFlightBytes > MAX_IN_FLIGHT_BYTES) {
+      this.paused = true;
+      this.hooks.onBackPressure?.(true);
     }
+    this.scheduleFlush();
   }
 
   /** Stop the thread; what is pending is dropped (the session is over). */
@@ -123,7 +127,6 @@ export class EventDecoderThread {
     this.payloads = [];
     this.channels = [];
     this.ready = [];
-    this.resetChannels();
     if (worker) {
       worker.removeAllListeners();
       worker.on('error', () => undefined);
@@ -131,27 +134,32 @@ export class EventDecoderThread {
     }
   }
 
-  private resetChannels(): void {
-    this.channelNames = [];
-    this.channelIndex = new Map();
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
+  /** Post what is queued, as far as the thread may run ahead (decode here when there is no thread). */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.closed || !this.payloads.length) return;
-    const { payloads, channels, channelNames } = this;
-    this.payloads = [];
-    this.channels = [];
-    this.resetChannels();
+    if (this.closed) return;
     const localReceived = this.now();
-    for (let from = 0; from < payloads.length; from += MAX_BATCH_MESSAGES) {
-      const to = Math.min(payloads.length, from + MAX_BATCH_MESSAGES);
-      this.post(this.pack(payloads, channels, channelNames, from, to, localReceived));
+    let from = 0;
+    while (from < this.payloads.length && (!this.worker || this.aheadOfModel < MAX_BATCHES_AHEAD)) {
+      const to = Math.min(this.payloads.length, from + MAX_BATCH_MESSAGES);
+      this.post(this.pack(from, to, localReceived));
+      from = to;
+    }
+    if (from > 0) {
+      this.payloads = this.payloads.slice(from);
+      this.channels = this.channels.slice(from);
     }
   }
 
-  /** Messages [from, to) as one request. */
-  private pack(payloads: Buffer[], channels: number[], channelNames: string[], from: number, to: number, localReceived: number): DecodeRequest {
+  /** Queued messages [from, to) as one request. */
+  private pack(from: number, to: number, localReceived: number): DecodeRequest {
+    const { payloads } = this;
     let total = 0;
     for (let i = from; i < to; i++) total += payloads[i].length;
     // Its own ArrayBuffer (not a slice of Node's pool), so the copy posted is exactly this batch.
@@ -163,23 +171,31 @@ export class EventDecoderThread {
       at += payloads[i].length;
       ends[i - from] = at;
     }
-    return { id: this.nextId++, bytes, ends, channels: Uint16Array.from(channels.slice(from, to)), channelNames, localReceived };
+    // Channel names once per request: a handful of distinct ones, each referenced by index.
+    const channelNames: string[] = [];
+    const channelIndex = new Map<string, number>();
+    const channels = new Uint16Array(to - from);
+    for (let i = from; i < to; i++) {
+      const name = this.channels[i];
+      let ref = channelIndex.get(name);
+      if (ref === undefined) {
+        ref = channelNames.push(name) - 1;
+        channelIndex.set(name, ref);
+      }
+      channels[i - from] = ref;
+    }
+    return { id: this.nextId++, bytes, ends, channels, channelNames, localReceived };
   }
 
   private post(request: DecodeRequest): void {
-    const total = request.bytes.length;
-    this.inFlightBytes += total;
     if (!this.worker) {
       this.enqueueDecodedHere(request);
       return;
     }
     // The bytes are copied, not transferred: the request is kept to decode here if the thread fails.
     this.pending.set(request.id, request);
+    this.aheadOfModel++;
     this.worker.postMessage(request);
-    if (!this.paused && this.inFlightBytes > MAX_IN_FLIGHT_BYTES) {
-      this.paused = true;
-      this.hooks.onBackPressure?.(true);
-    }
   }
 
   private onReply(reply: ThreadReply): void {
@@ -187,16 +203,16 @@ export class EventDecoderThread {
     if (!request) return;
     this.pending.delete(reply.id);
     if (reply.failed !== undefined) {
-      this.enqueueDecodedHere(request);
+      this.enqueueDecodedHere(request, true);
       return;
     }
     const { packed, errors, clock } = reply;
-    this.enqueue({ packed, count: packed.count, errors, clock, bytes: request.bytes.length, next: 0, cursor: { asIs: 0 } });
+    this.enqueue({ packed, count: packed.count, errors, clock, bytes: request.bytes.length, fromThread: true, next: 0, cursor: { asIs: 0 } });
   }
 
-  private enqueueDecodedHere(request: DecodeRequest): void {
+  private enqueueDecodedHere(request: DecodeRequest, fromThread = false): void {
     const { events, errors, clock } = decodeBatch(request, this.fallbackClock);
-    this.enqueue({ events, count: events.length, errors, clock, bytes: request.bytes.length, next: 0, cursor: { asIs: 0 } });
+    this.enqueue({ events, count: events.length, errors, clock, bytes: request.bytes.length, fromThread, next: 0, cursor: { asIs: 0 } });
   }
 
   private enqueue(batch: ReadyBatch): void {
@@ -220,7 +236,7 @@ export class EventDecoderThread {
       // A batch's errors go with its first chunk (a batch may hold errors and no event).
       this.hooks.onDecoded(events, from === 0 ? batch.errors : [], batch.clock);
       if (to >= batch.count) {
-        this.inFlightBytes -= batch.bytes;
+        this.applied(batch);
         done++;
       }
       if (performance.now() >= deadline) break;
@@ -230,13 +246,22 @@ export class EventDecoderThread {
       this.applyScheduled = true;
       setImmediate(() => this.applySlice());
     }
+  }
+
+  /** A batch is in the model: its bytes no longer count, and a thread batch makes room for the next. */
+  private applied(batch: ReadyBatch): void {
+    this.inFlightBytes -= batch.bytes;
+    if (batch.fromThread && this.aheadOfModel > 0) {
+      this.aheadOfModel--;
+      if (this.payloads.length) this.scheduleFlush();
+    }
     if (this.paused && this.inFlightBytes <= MAX_IN_FLIGHT_BYTES / 2) {
       this.paused = false;
       this.hooks.onBackPressure?.(false);
     }
   }
 
-  /** Switch to decoding here: the batches the thread did not answer first, in order. */
+  /** Switch to decoding here: the requests the thread did not answer first, in order, then the queue. */
   private fail(reason: string): void {
     if (!this.worker || this.closed) return;
     const worker = this.worker;
@@ -248,6 +273,7 @@ export class EventDecoderThread {
     // Behind what is already decoded and waiting, so the order holds.
     const kept = [...this.pending.values()].sort((a, b) => a.id - b.id);
     this.pending.clear();
-    for (const request of kept) this.enqueueDecodedHere(request);
+    for (const request of kept) this.enqueueDecodedHere(request, true);
+    if (this.payloads.length) this.scheduleFlush();
   }
 }

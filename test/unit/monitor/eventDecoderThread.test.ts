@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { decodeEventMessage, EventClock } from '../../../src/core/celery/events';
 import { isUndecodable, parseRedisEnvelope, type Undecodable } from '../../../src/core/celery/rawMessage';
 import type { CeleryEvent } from '../../../src/core/celery/types';
-import { APPLY_SLICE_MS, EventDecoderThread } from '../../../src/core/monitor/eventDecoderThread';
+import { APPLY_SLICE_MS, EventDecoderThread, MAX_BATCHES_AHEAD, MAX_IN_FLIGHT_BYTES } from '../../../src/core/monitor/eventDecoderThread';
 import { definedFields } from './definedFields';
 
 // Compiled beside this test's source tree: out/src/core/monitor/eventDecodeWorker.js.
@@ -89,9 +89,10 @@ describe('(unit) EventDecoderThread', () => {
     assert.deepEqual(fallback.errors, inLine.errors);
   });
 
-  it('applies a backlog of decoded batches in slices, letting other work run between them', async () => {
-    const messages = recorded();
-    const batches = 6;
+  it('applies a backlog in slices, letting other work run between them, and runs at most a few batches ahead', async () => {
+    const messages = recorded().slice(0, 20);
+    const batches = 8;
+    const expected = batches * decodeInLine(messages).events.length;
     // Other work on the thread (the tree, timers): it counts the turns it gets.
     let turns = 0;
     let ticking = true;
@@ -101,14 +102,18 @@ describe('(unit) EventDecoderThread', () => {
     };
     setImmediate(tick);
     const turnAtDelivery: number[] = [];
+    let mostAhead = 0;
     await new Promise<void>((done) => {
+      let received = 0;
       const thread = new EventDecoderThread(SCRIPT, {
-        onDecoded: () => {
+        onDecoded: (events) => {
           turnAtDelivery.push(turns);
-          // Each batch takes longer than a slice to apply, so a slice applies exactly one.
+          mostAhead = Math.max(mostAhead, thread.batchesAhead);
+          received += events.length;
+          // Each delivery takes longer than a slice to apply, so a slice applies exactly one.
           const until = Date.now() + APPLY_SLICE_MS + 4;
           while (Date.now() < until) { /* a slow model */ }
-          if (turnAtDelivery.length === batches) {
+          if (received === expected) {
             thread.close();
             done();
           }
@@ -116,16 +121,47 @@ describe('(unit) EventDecoderThread', () => {
         onFailure: (reason) => assert.fail(reason),
       }, () => 1);
       const post = (n: number): void => {
-        for (const m of messages.slice(0, 20)) thread.push(m.channel, m.payload);
+        for (const m of messages) thread.push(m.channel, m.payload);
+        mostAhead = Math.max(mostAhead, thread.batchesAhead);
         if (n + 1 < batches) setImmediate(() => post(n + 1));
-        // All batches posted: hold the thread so every reply is waiting at once, as when the host falls behind.
+        // All pushed: hold the thread so every reply is waiting at once, as when the host falls behind.
         else setImmediate(() => { const until = Date.now() + 300; while (Date.now() < until) { /* busy host */ } });
       };
       post(0);
     });
     ticking = false;
-    assert.equal(turnAtDelivery.length, batches);
-    assert.equal(new Set(turnAtDelivery).size, batches, `deliveries shared a turn: ${turnAtDelivery.join(',')}`);
+    assert.ok(turnAtDelivery.length >= 2, `${turnAtDelivery.length} deliveries`);
+    assert.equal(new Set(turnAtDelivery).size, turnAtDelivery.length, `deliveries shared a turn: ${turnAtDelivery.join(',')}`);
+    assert.ok(mostAhead >= 2 && mostAhead <= MAX_BATCHES_AHEAD, `${mostAhead} batches ahead of the model`);
+  });
+
+  it('asks to pause reading past MAX_IN_FLIGHT_BYTES unapplied, and to go on once half is applied', async function () {
+    this.timeout(30_000);
+    const messages = recorded();
+    let perRound = 0;
+    for (const m of messages) perRound += m.payload.length;
+    const rounds = Math.ceil(MAX_IN_FLIGHT_BYTES / perRound) + 1;
+    const switches: Array<{ paused: boolean; applied: number }> = [];
+    let applied = 0;
+    let expected = 0;
+    await new Promise<void>((done) => {
+      const thread = new EventDecoderThread(SCRIPT, {
+        onDecoded: (events) => {
+          applied += events.length;
+          if (applied === expected) {
+            thread.close();
+            done();
+          }
+        },
+        onFailure: (reason) => assert.fail(reason),
+        onBackPressure: (paused) => switches.push({ paused, applied }),
+      }, () => 1);
+      expected = rounds * decodeInLine(messages).events.length;
+      for (let r = 0; r < rounds; r++) for (const m of messages) thread.push(m.channel, m.payload);
+    });
+    assert.deepEqual(switches.map((s) => s.paused), [true, false]);
+    assert.equal(switches[0].applied, 0, 'paused as soon as the bytes were received');
+    assert.ok(switches[1].applied > 0 && switches[1].applied < expected, `went on after ${switches[1].applied} of ${expected} events`);
   });
 
   it('applies one big batch in chunks across turns, in order, errors with the first chunk', async () => {
