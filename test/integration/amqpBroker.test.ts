@@ -157,7 +157,7 @@ describe('(integration) AMQP broker: connection, remote control, events, publish
       const message = encodeTaskMessage({ name: 'lens_testapp.tasks.add', args: [20, 22] });
       const id = message.headers.id as string;
       await broker.publish(message);
-      const result = await celeryPythonJson<number>(`print(json.dumps(AsyncResult(${JSON.stringify(id)}).get(timeout=20)))`, cluster);
+      const result = await celeryPythonJson<number>(`print(json.dumps(result_of(${JSON.stringify(id)}, 20)))`, cluster);
       assert.equal(result, 42);
       await waitFor(() => events.some((e) => e.type === 'task-succeeded' && e.uuid === id), 5000, 'task-succeeded event');
       const received = events.find((e) => e.type === 'task-received' && e.uuid === id);
@@ -199,7 +199,7 @@ describe('(integration) AMQP broker: connection, remote control, events, publish
     });
     const ok = encodeTaskMessage({ name: 'lens_testapp.tasks.add', args: [2, 2] });
     await broker.publish(ok);
-    const result = await celeryPythonJson<number>(`print(json.dumps(AsyncResult(${JSON.stringify(ok.headers.id)}).get(timeout=20)))`, cluster);
+    const result = await celeryPythonJson<number>(`print(json.dumps(result_of(${JSON.stringify(ok.headers.id)}, 20)))`, cluster);
     assert.equal(result, 4);
   });
 

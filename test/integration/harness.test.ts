@@ -66,7 +66,7 @@ describe('(integration) harness: lens_testapp tasks behave as documented', () =>
         'p = tasks.prioritized.apply_async((7,), priority=5)',
         'p.get(timeout=40)',
         's = tasks.spawner.delay(3).get(timeout=40)',
-        'sums = [AsyncResult(i, app=app).get(timeout=40) for i in s]',
+        'sums = [result_of(i) for i in s]',
         'print(json.dumps({"echo": e, "prio": p.id, "spawned": s, "sums": sums}))',
       ].join('\n'),
       getCluster('redis'),

@@ -31,7 +31,7 @@ describe('(integration) AMQP headers the workers can read', function () {
       await broker2.connect();
       const message = encodeTaskMessage({ name: 'lens_testapp.tasks.add', args: [150, 150], timeLimit: 300, softTimeLimit: 200 });
       await broker2.publish(message);
-      const result = await celeryPythonJson<number>(`print(json.dumps(AsyncResult(${JSON.stringify(message.headers.id)}).get(timeout=20)))`, cluster);
+      const result = await celeryPythonJson<number>(`print(json.dumps(result_of(${JSON.stringify(message.headers.id)}, 20)))`, cluster);
       assert.equal(result, 300);
     } finally {
       await broker2.close();

@@ -72,19 +72,32 @@ export function celeryEnv(cluster: Pick<TestCluster, 'brokerUrl' | 'backendUrl'>
   return { ...process.env, LENS_BROKER_URL: cluster.brokerUrl, LENS_BACKEND_URL: cluster.backendUrl, PYTHONPATH: pythonPath };
 }
 
-// Available to every snippet: the app, the tasks module, and json for printing results.
+// Available to every snippet: the app, the tasks module, json for printing results, and
+// result_of(id): AsyncResult.get on a task that may already have finished races Celery 5.2's Redis
+// result consumer (a CI run waited out 40 s for a result stored 3 ms after the task ran), so the
+// stored record is polled instead.
 const prelude = [
   'import json, sys, time',
   'from lens_testapp.celery_app import app',
   'from lens_testapp import tasks',
   'from celery.result import AsyncResult',
+  'def result_of(task_id, timeout=40):',
+  '    deadline = time.time() + timeout',
+  '    while time.time() < deadline:',
+  '        meta = app.backend.get_task_meta(task_id)',
+  '        if meta["status"] == "SUCCESS":',
+  '            return meta["result"]',
+  '        if meta["status"] in ("FAILURE", "REVOKED"):',
+  '            raise RuntimeError(f"{task_id} ended {meta[\'status\']}: {meta[\'result\']!r}")',
+  '        time.sleep(0.05)',
+  '    raise TimeoutError(f"no result for {task_id} within {timeout} s")',
   '',
 ].join('\n');
 
 /**
- * Runs a Python snippet against `cluster` with `app`, `tasks`, `AsyncResult`, `json`, `sys` and
- * `time` already imported, e.g. `print(tasks.add.delay(2, 3).get(timeout=10))`. Resolves with
- * stdout; rejects (with stderr) if the snippet fails.
+ * Runs a Python snippet against `cluster` with `app`, `tasks`, `AsyncResult`, `json`, `sys`, `time`
+ * and `result_of(task_id, timeout=40)` available, e.g. `print(result_of(tasks.add.delay(2, 3).id))`.
+ * Resolves with stdout; rejects (with stderr) if the snippet fails.
  */
 export async function celeryPython(code: string, cluster: Pick<TestCluster, 'brokerUrl' | 'backendUrl'>, timeoutMs = 60_000): Promise<string> {
   const result = await run(python, ['-c', prelude + code], { cwd: celeryAppDir, env: celeryEnv(cluster), timeoutMs });
