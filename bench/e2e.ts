@@ -150,7 +150,10 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
       `(${fmt(applied / host)} events per host CPU second); other threads ${others.toFixed(2)} s`);
   }
   console.log(`host thread: longest event-loop delay ${stalls.loopDelayMaxMs.toFixed(1)} ms (p99 ${stalls.loopDelayP99Ms.toFixed(1)} ms), ` +
-    `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms; ` +
+    `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms` +
+    (stalls.waitInLongestLagMs !== undefined ? ` (${stalls.waitInLongestLagMs.toFixed(1)} ms of it waiting for a core)` : '') +
+    (stalls.ownLagMaxMs !== undefined ? `, longest lag net of waiting for a core ${stalls.ownLagMaxMs.toFixed(1)} ms` : '') +
+    `, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms; ` +
     `${viewBuilds} tree refreshes; Redis backlog for the subscriber at most ${(backlogMax / 2 ** 20).toFixed(1)} MiB`);
 
   clearTimeout(viewTimer);
