@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { AmqpBroker, type AmqpEventSubscription } from '../../src/core/broker/amqp/amqpBroker';
+import type { BrokerNotice } from '../../src/core/broker/brokerNotices';
 import { ManagementClient } from '../../src/core/broker/amqp/managementClient';
 import { decodeEventMessage } from '../../src/core/celery/events';
 import { isUndecodable, type RawMessage, type Undecodable } from '../../src/core/celery/rawMessage';
@@ -170,11 +171,23 @@ describe('(integration) AMQP broker: connection, remote control, events, publish
       // Only the owner connection or rabbitmqctl may delete an exclusive queue (the HTTP API refuses).
       if (amqpUrl(cluster.brokerUrl).port !== 5672) this.skip();
       const before = subscription.queueName ?? '';
-      const res = await run('rabbitmqctl', ['-q', '-p', vhost, 'delete_queue', before]);
-      assert.equal(res.code, 0, res.stderr);
-      await waitFor(() => subscription.queueName !== before, 5000, 'a new event queue');
-      const since = events.length;
-      await waitFor(() => events.slice(since).some((e) => e.type === 'worker-heartbeat'), 5000, 'heartbeats on the new queue');
+      const notices: BrokerNotice[] = [];
+      const listening = broker.onNotice((notice) => notices.push(notice));
+      try {
+        const deletedAt = Date.now();
+        const res = await run('rabbitmqctl', ['-q', '-p', vhost, 'delete_queue', before]);
+        assert.equal(res.code, 0, res.stderr);
+        await waitFor(() => subscription.queueName !== before, 5000, 'a new event queue');
+        const since = events.length;
+        await waitFor(() => events.slice(since).some((e) => e.type === 'worker-heartbeat'), 5000, 'heartbeats on the new queue');
+        // The stretch without a queue is reported, so the monitor records it as an event gap.
+        const cut = notices.find((n) => n.kind === 'events-interrupted');
+        assert.ok(cut && cut.kind === 'events-interrupted', JSON.stringify(notices));
+        assert.ok(cut.lostAt >= deletedAt - 1000 && cut.lostAt <= cut.resumedAt && cut.resumedAt <= Date.now(), JSON.stringify(cut));
+        assert.match(cut.reason, /cancelled the event consumer/);
+      } finally {
+        listening.dispose();
+      }
     });
 
     it('removes its event queue on close', async () => {

@@ -80,7 +80,12 @@ export class AmqpBroker implements Broker, AmqpSession {
   }
 
   async subscribeEvents(onMessage: (message: RawMessage | Undecodable) => void): Promise<AmqpEventSubscription> {
-    const inner = await amqpSubscribeEvents(this, onMessage, (count, reason) => this.notices.fire({ kind: 'events-lost', count, reason }));
+    const inner = await amqpSubscribeEvents(
+      this,
+      onMessage,
+      (count, reason) => this.notices.fire({ kind: 'events-lost', count, reason }),
+      (lostAt, resumedAt, reason) => this.notices.fire({ kind: 'events-interrupted', lostAt, resumedAt, reason }),
+    );
     const subscriptions = this.subscriptions;
     const outer: AmqpEventSubscription = {
       get queueName() {

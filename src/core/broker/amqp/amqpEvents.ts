@@ -4,7 +4,8 @@
  * client cannot pile events up), bound to the topic exchange `celeryev` with `#`.
  *
  * The subscription outlives trouble: if the server cancels the consumer (the queue was deleted) or
- * the connection drops, it re-declares a fresh queue with backoff until closed.
+ * the connection drops, it re-declares a fresh queue with backoff until closed, and then reports the
+ * interruption (`onInterruption`): events sent while we had no queue went nowhere.
  *
  * Falling behind: the consumer is noAck, as Celery's; RabbitMQ pushes events as fast as the socket
  * takes them and basic.qos (prefetch) does not apply to a noAck consumer, so there is no prefetch
@@ -33,6 +34,8 @@ const LOST_PREFIX = 'celery-lens.lost-events';
 
 /** Told how many events the broker dropped from our queue since the last report. */
 export type LostEventsListener = (count: number, reason: string) => void;
+/** Told, once resubscribed, that no queue of ours received events from `lostAt` to `resumedAt` (epoch ms). */
+export type InterruptionListener = (lostAt: number, resumedAt: number, reason: string) => void;
 
 /** undefined for a server refusing the dead-letter arguments (permissions, policy); any other error is rethrown. */
 function refusedOrThrow(err: unknown): undefined {
@@ -56,11 +59,14 @@ class AmqpEventSubscription implements Subscription {
   private lastDeliveryAt = 0;
   private lastProbeAt = Date.now();
   private silentProbes = 0;
+  /** Since when (epoch ms) and why we have had no working event queue, while resubscribing. */
+  private interruption?: { since: number; reason: string };
 
   constructor(
     private readonly session: AmqpSession,
     private readonly onMessage: (message: RawMessage | Undecodable) => void,
     private readonly onLost: LostEventsListener = () => undefined,
+    private readonly onInterruption: InterruptionListener = () => undefined,
   ) {
     this.lostListener = session.onConnectionLost((reason) => this.restartLater(`connection lost (${reason})`));
   }
@@ -208,15 +214,29 @@ class AmqpEventSubscription implements Subscription {
     void closeQuietly(old);
     const delay = RETRY_DELAYS_MS[Math.min(this.retries, RETRY_DELAYS_MS.length - 1)];
     this.retries++;
+    // The first failure is when events stopped reaching us; later retries only prolong it.
+    this.interruption ??= { since: Date.now(), reason };
     this.session.logger.warn(`Celery events: ${reason}; resubscribing in ${delay / 1000} s`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (this.closed) return;
       this.start().then(
-        () => this.session.logger.info('Celery events: resubscribed'),
+        () => this.resubscribed(),
         (err) => this.restartLater(describeAmqpError(err, 'Resubscribing to events', this.session.url).message),
       );
     }, delay);
+  }
+
+  private resubscribed(): void {
+    this.session.logger.info('Celery events: resubscribed');
+    const interruption = this.interruption;
+    this.interruption = undefined;
+    if (!interruption || this.closed) return;
+    try {
+      this.onInterruption(interruption.since, Date.now(), interruption.reason);
+    } catch (err) {
+      this.session.logger.error(`event interruption listener failed: ${(err as Error).message}`);
+    }
   }
 
   async close(): Promise<void> {
@@ -247,8 +267,9 @@ export async function amqpSubscribeEvents(
   session: AmqpSession,
   onMessage: (message: RawMessage | Undecodable) => void,
   onLost?: LostEventsListener,
+  onInterruption?: InterruptionListener,
 ): Promise<Subscription & { readonly queueName: string | undefined; readonly lostQueueName: string | undefined }> {
-  const subscription = new AmqpEventSubscription(session, onMessage, onLost);
+  const subscription = new AmqpEventSubscription(session, onMessage, onLost, onInterruption);
   try {
     await subscription.start();
   } catch (err) {
