@@ -18,7 +18,11 @@ describe('(integration) RabbitMQ: our event queue loses its binding while the wo
     await stopAllMonitors();
   });
 
-  it('the silence check re-binds the queue, the heartbeats come back, and no worker is reported', async () => {
+  it('the silence check re-binds the queue, the heartbeats come back, and no worker is reported', async function () {
+    // Deleting and declaring the exchange again leaves it missing for a moment; a worker whose
+    // heartbeat lands in that moment loses its event channel and really does go quiet, which the
+    // check then rightly reports. That is the fault injection, not the code under test: one retry.
+    this.retries(1);
     const cluster = getCluster('amqp');
     assert.ok(cluster.managementUrl, 'the amqp test cluster has the management API');
     const management = new ManagementClient(cluster.managementUrl, 5000);
@@ -47,10 +51,11 @@ describe('(integration) RabbitMQ: our event queue loses its binding while the wo
       if (cluster.workers.some((w) => !monitor.isWorkerOnline(w))) sawOffline = true;
       return sawOffline && cluster.workers.every((w) => (monitor.state.workers.get(w)?.lastHeartbeat ?? 0) > unboundAt + 4);
     }, 30_000, 'heartbeats after the binding was re-asserted', 100);
-    assert.ok(cluster.workers.every((w) => monitor.isWorkerOnline(w)));
-    assert.equal(monitor.health.heartbeatSilence, undefined);
-    assert.equal(monitor.health.heartbeatSilences, undefined, 'the workers were not blamed');
-    assert.equal(monitor.status.kind, 'connected');
+    const seen = (): string => JSON.stringify({ health: monitor.health, status: monitor.status, logs: logs.map((l) => l.message) });
+    assert.ok(cluster.workers.every((w) => monitor.isWorkerOnline(w)), seen());
+    assert.equal(monitor.health.heartbeatSilence, undefined, seen());
+    assert.equal(monitor.health.heartbeatSilences, undefined, `the workers were not blamed: ${seen()}`);
+    assert.equal(monitor.status.kind, 'connected', seen());
     assert.ok(!logs.some((l) => /answers? remote control/.test(l.message)), logs.map((l) => l.message).join('\n'));
   });
 });
