@@ -62,6 +62,18 @@ function collect(script: string, messages: Array<{ channel: string; payload: Buf
   });
 }
 
+/** Other work on the thread (the tree, timers): counts the event-loop turns it gets. */
+function otherWork(): { readonly turns: number; stop(): void } {
+  let turns = 0;
+  let ticking = true;
+  const tick = (): void => {
+    turns++;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return { get turns() { return turns; }, stop: () => { ticking = false; } };
+}
+
 describe('(unit) EventDecoderThread', () => {
   const bad = [
     { channel: '/0.celeryev/task.multi', payload: Buffer.from('{"body": "not base64!", "content-type": "application/json"') },
@@ -93,21 +105,14 @@ describe('(unit) EventDecoderThread', () => {
     const messages = recorded().slice(0, 20);
     const batches = 8;
     const expected = batches * decodeInLine(messages).events.length;
-    // Other work on the thread (the tree, timers): it counts the turns it gets.
-    let turns = 0;
-    let ticking = true;
-    const tick = (): void => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const other = otherWork();
     const turnAtDelivery: number[] = [];
     let mostAhead = 0;
     await new Promise<void>((done) => {
       let received = 0;
       const thread = new EventDecoderThread(SCRIPT, {
         onDecoded: (events) => {
-          turnAtDelivery.push(turns);
+          turnAtDelivery.push(other.turns);
           mostAhead = Math.max(mostAhead, thread.batchesAhead);
           received += events.length;
           // Each delivery takes longer than a slice to apply, so a slice applies exactly one.
@@ -129,7 +134,7 @@ describe('(unit) EventDecoderThread', () => {
       };
       post(0);
     });
-    ticking = false;
+    other.stop();
     assert.ok(turnAtDelivery.length >= 2, `${turnAtDelivery.length} deliveries`);
     assert.equal(new Set(turnAtDelivery).size, turnAtDelivery.length, `deliveries shared a turn: ${turnAtDelivery.join(',')}`);
     assert.ok(mostAhead >= 2 && mostAhead <= MAX_BATCHES_AHEAD, `${mostAhead} batches ahead of the model`);
@@ -168,19 +173,13 @@ describe('(unit) EventDecoderThread', () => {
     const messages = [...bad, ...recorded(), ...recorded(), ...recorded()];
     const inLine = decodeInLine(messages);
     assert.ok(inLine.events.length > 600, `${inLine.events.length} events`);
-    let turns = 0;
-    let ticking = true;
-    const tick = (): void => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const other = otherWork();
     const chunks: Array<{ turn: number; events: CeleryEvent[]; errors: Undecodable[] }> = [];
     await new Promise<void>((done) => {
       let received = 0;
       const thread = new EventDecoderThread(SCRIPT, {
         onDecoded: (events, errors) => {
-          chunks.push({ turn: turns, events, errors });
+          chunks.push({ turn: other.turns, events, errors });
           received += events.length;
           // A slow model: every chunk outlasts a slice, so each gets its own turn.
           const until = Date.now() + APPLY_SLICE_MS + 1;
@@ -195,7 +194,7 @@ describe('(unit) EventDecoderThread', () => {
       // One macrotask: one batch.
       for (const m of messages) thread.push(m.channel, m.payload);
     });
-    ticking = false;
+    other.stop();
     assert.ok(chunks.length >= 3, `${chunks.length} chunks`);
     assert.equal(new Set(chunks.map((c) => c.turn)).size, chunks.length, 'two chunks shared a turn');
     assert.deepEqual(chunks[0].errors, inLine.errors);
