@@ -30,11 +30,6 @@ const NULL = -2;
 /** Type code of an event that travels as itself. */
 const AS_IS = 255;
 
-const COLUMN_OF = new Map<string, number>([
-  ['type', -1],
-  ...STRING_FIELDS.map((field, i): [string, number] => [field, i]),
-  ...NUMBER_FIELDS.map((field, i): [string, number] => [field, STRINGS + i]),
-]);
 /** Only task events are laid out in columns; worker events carry lists and dicts. */
 const COLUMN_TYPES = KNOWN_EVENT_TYPES.filter((type) => type.startsWith('task-'));
 const TYPE_CODE = new Map(COLUMN_TYPES.map((type, i) => [type, i]));
@@ -52,59 +47,102 @@ export interface PackedEvents {
   asIs: CeleryEvent[];
 }
 
+/** Strings this long or longer go into the table as they are: hashing them to share costs more than it saves. */
+const SHARED_STRING_MAX_LENGTH = 64;
+/** A value of the wrong type for its column. */
+const MISFIT = -3;
+
+/** The batch's string table while packing. */
+class StringTable {
+  readonly strings: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** The reference for a string column's value, or MISFIT. */
+  ref(value: unknown): number {
+    if (value === undefined) return ABSENT;
+    if (value === null) return NULL;
+    if (typeof value !== 'string') return MISFIT;
+    if (value.length >= SHARED_STRING_MAX_LENGTH) return this.strings.push(value) - 1;
+    const known = this.index.get(value);
+    if (known !== undefined) return known;
+    const ref = this.strings.push(value) - 1;
+    this.index.set(value, ref);
+    return ref;
+  }
+}
+
 /** Lay out `events` in columns (on the decoding thread). */
 export function packEvents(events: readonly CeleryEvent[]): PackedEvents {
   const count = events.length;
   const types = new Uint8Array(count);
   const numbers = new Float64Array(count * NUMBERS);
   const refs = new Int32Array(count * STRINGS);
-  const strings: string[] = [];
-  const stringIndex = new Map<string, number>();
+  const table = new StringTable();
   const asIs: CeleryEvent[] = [];
   for (let i = 0; i < count; i++) {
     const event = events[i];
     const code = TYPE_CODE.get(event.type);
-    if (code === undefined || !fillColumns(event, i, numbers, refs, strings, stringIndex)) {
+    if (code === undefined || !fillColumns(event, i, numbers, refs, table)) {
       types[i] = AS_IS;
       asIs.push(event);
     } else {
       types[i] = code;
     }
   }
-  return { count, types, numbers, refs, strings, asIs };
+  return { count, types, numbers, refs, strings: table.strings, asIs };
 }
 
-/** Write one event's columns; false (columns left half-written, unused) when it does not fit. */
-function fillColumns(
-  event: CeleryEvent, at: number, numbers: Float64Array, refs: Int32Array, strings: string[], stringIndex: Map<string, number>,
-): boolean {
-  for (const field in event) if (!COLUMN_OF.has(field)) return false;
-  const record = event as Record<string, unknown>;
+/**
+ * Write one event's columns; false (columns left half-written, unused) when it does not fit.
+ * Written out field by field: named property reads are several times faster here than reads
+ * through a list of names, and this runs for every event.
+ */
+function fillColumns(e: CeleryEvent, at: number, numbers: Float64Array, refs: Int32Array, table: StringTable): boolean {
+  let fields = 1; // type
+  const s = at * STRINGS;
+  const strings = [
+    e.uuid, e.hostname, e.name, e.args, e.kwargs, e.root_id, e.parent_id, e.eta, e.expires,
+    e.queue, e.exchange, e.routing_key, e.result, e.exception, e.traceback,
+  ];
   for (let f = 0; f < STRINGS; f++) {
-    const value = record[STRING_FIELDS[f]];
-    let ref: number;
-    if (value === undefined) ref = ABSENT;
-    else if (value === null) ref = NULL;
-    else if (typeof value !== 'string') return false;
-    else {
-      const known = stringIndex.get(value);
-      if (known !== undefined) ref = known;
-      else {
-        ref = strings.length;
-        strings.push(value);
-        stringIndex.set(value, ref);
-      }
-    }
-    refs[at * STRINGS + f] = ref;
+    const ref = table.ref(strings[f]);
+    if (ref === MISFIT) return false;
+    if (ref !== ABSENT) fields++;
+    refs[s + f] = ref;
   }
-  for (let f = 0; f < NUMBERS; f++) {
-    const value = record[NUMBER_FIELDS[f]];
-    // NaN marks "absent", so a number column only carries numbers that are not NaN.
-    if (value === undefined && f >= ALWAYS_NUMBERS) numbers[at * NUMBERS + f] = NaN;
-    else if (typeof value !== 'number' || value !== value) return false;
-    else numbers[at * NUMBERS + f] = value;
+  const n = at * NUMBERS;
+  // Always there (events.ts sets them) and numbers.
+  const { timestamp, clock, utcoffset, pid, local_received: received } = e;
+  if (!isNumber(timestamp) || !isNumber(clock) || !isNumber(utcoffset) || !isNumber(pid) || !isNumber(received)) return false;
+  numbers[n] = timestamp;
+  numbers[n + 1] = clock;
+  numbers[n + 2] = utcoffset;
+  numbers[n + 3] = pid;
+  numbers[n + 4] = received;
+  fields += ALWAYS_NUMBERS;
+  // Optional, and NaN marks "absent", so they only carry numbers that are not NaN.
+  const { runtime, retries } = e;
+  if (runtime === undefined) numbers[n + 5] = NaN;
+  else if (!isNumber(runtime)) return false;
+  else {
+    numbers[n + 5] = runtime;
+    fields++;
   }
-  return true;
+  if (retries === undefined) numbers[n + 6] = NaN;
+  else if (!isNumber(retries)) return false;
+  else {
+    numbers[n + 6] = retries;
+    fields++;
+  }
+  // Every field the event has went into a column: nothing is left out.
+  let own = 0;
+  for (const key in e) if (Object.prototype.hasOwnProperty.call(e, key)) own++;
+  return own === fields;
+}
+
+/** A number a Float64Array column can carry without it reading back as "absent" (NaN). */
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && value === value;
 }
 
 /** Rebuild events [from, to) of a packed batch; `cursor.asIs` counts the as-is events passed so far. */
