@@ -4,14 +4,15 @@
  * real Redis test cluster: "Debug Locally" on a task that failed on the real worker stops at a
  * breakpoint in the workspace copy of the fixture task, with the task's arguments in the debug
  * session's variables; continuing ends with a report saying it reproduced. "Replay Locally" runs
- * the same way without the debugger.
+ * the same way without the debugger; with an interpreter that has no debugpy, "Debug Locally" says how
+ * to install it and can run the replay in a terminal instead.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CeleryLensApi } from '../../src/extension';
-import { celeryAppDir } from '../integration/support/paths';
+import { celeryAppDir, repoRoot } from '../integration/support/paths';
 import { requireCluster } from './support/clusterEnv';
 import { screenshot } from './support/workbench';
 import { waitFor } from './support/waitFor';
@@ -156,5 +157,44 @@ describe('(vscode) replay and debug a task locally', function () {
     assert.equal(result?.status, 'FAILURE');
     assert.equal(result?.verdict, 'differs');
     assert.match(result?.source ?? '', /edited as JSON/);
+  });
+
+  it('"Debug Locally" with no debugpy anywhere says how to install it, and "Run in Terminal" replays the task there', async () => {
+    const taskId = await runOnWorker([4, 5], 1, 'SUCCESS');
+    const withoutDebugpy = path.join(repoRoot, 'test', 'fixtures', 'replay', 'python-without-debugpy');
+    const config = vscode.workspace.getConfiguration('celeryLens');
+    await config.update('replay.python', withoutDebugpy, vscode.ConfigurationTarget.Workspace);
+    // The extension shares this test's vscode API object, so its modal question is answered here.
+    const window = vscode.window as { showWarningMessage: (...a: unknown[]) => unknown };
+    const original = window.showWarningMessage;
+    const asked: Array<{ message: string; detail?: string; buttons: unknown[] }> = [];
+    window.showWarningMessage = (message: unknown, ...rest: unknown[]) => {
+      if (typeof message !== 'string' || !message.startsWith('debugpy is not installed')) return original.call(vscode.window, message, ...rest);
+      const [options, ...buttons] = rest as [{ modal?: boolean; detail?: string }, ...unknown[]];
+      asked.push({ message, detail: options?.detail, buttons });
+      return Promise.resolve('Run in Terminal (no debugger)');
+    };
+    const before = stops.length;
+    const sessions: string[] = [];
+    const started = vscode.debug.onDidStartDebugSession((s) => sessions.push(s.type));
+    try {
+      const result = await vscode.commands.executeCommand<ReplayResult>('celeryLens.task.debugLocally', { connectionId, taskId });
+      assert.equal(asked.length, 1, 'asked once what to do without debugpy');
+      assert.equal(asked[0].message, `debugpy is not installed for ${withoutDebugpy}, and the Python Debugger extension is not installed.`);
+      assert.ok(asked[0].detail?.includes(`${withoutDebugpy} -m pip install debugpy`), asked[0].detail);
+      assert.deepEqual(asked[0].buttons, ['Run in Terminal (no debugger)', 'Copy Install Command']);
+      assert.deepEqual(sessions, [], 'no debug session');
+      assert.equal(stops.length, before);
+      const terminal = vscode.window.terminals.find((t) => t.name === `Debug bound_checksum ${taskId.slice(0, 8)}`);
+      assert.ok(terminal, `no replay terminal among ${vscode.window.terminals.map((t) => t.name).join(', ')}`);
+      terminal.dispose();
+      assert.equal(result?.outcome, 'done');
+      assert.equal(result?.status, 'SUCCESS');
+      assert.equal(result?.verdict, 'reproduced');
+    } finally {
+      started.dispose();
+      window.showWarningMessage = original;
+      await config.update('replay.python', '/usr/bin/python3', vscode.ConfigurationTarget.Workspace);
+    }
   });
 });

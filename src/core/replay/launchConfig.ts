@@ -59,6 +59,16 @@ export function debugLaunchConfig(input: LaunchInput): Record<string, unknown> {
   };
 }
 
+/**
+ * The launch input for a debug route: the Python Debugger extension's `debugpy` type, or Celery
+ * Lens's own. `justMyCode` is the `celeryLens.replay.justMyCode` setting as read (unset: true).
+ */
+export function debugLaunchInput(
+  route: 'debugpy-extension' | 'own-adapter', justMyCode: boolean | undefined, input: Omit<LaunchInput, 'justMyCode' | 'useDebugpyExtension'>,
+): LaunchInput {
+  return { ...input, justMyCode: justMyCode !== false, useDebugpyExtension: route === 'debugpy-extension' };
+}
+
 /** The install hint when the interpreter lacks debugpy. */
 export function debugpyInstallHint(python: string): string {
   return `${python} -m pip install debugpy (Debian/Ubuntu system Python: apt install python3-debugpy)`;

@@ -2,6 +2,7 @@
  * The contract with the Python helper (media/python/celery_lens_replay.py): the spec file it reads
  * and the outcome file it writes. Field names are the helper's (snake_case on the Python side).
  */
+import * as path from 'node:path';
 
 /** What the helper runs: written as JSON to a temporary file, passed as `--spec FILE`. */
 export interface ReplaySpec {
@@ -16,6 +17,27 @@ export interface ReplaySpec {
   search_roots: string[];
   /** A `.env` file whose variables are set for the task (existing environment variables win). */
   env_file?: string;
+}
+
+export interface ReplaySpecInput {
+  app: string | undefined;
+  task: string;
+  id: string;
+  ran: { args: unknown[]; kwargs: Record<string, unknown> };
+  headers: Record<string, unknown>;
+  /** The workspace folders' paths; the first one's `.env` is loaded. */
+  folders: string[];
+  exists(path: string): boolean;
+}
+
+/** The spec for a replay: the workspace folders as search roots, and the first folder's `.env` when it exists. */
+export function replaySpecFor(p: ReplaySpecInput): ReplaySpec {
+  const envFile = p.folders.length ? path.join(p.folders[0], '.env') : undefined;
+  return {
+    app: p.app || undefined, task: p.task, id: p.id, args: p.ran.args, kwargs: p.ran.kwargs, headers: p.headers,
+    search_roots: p.folders,
+    env_file: envFile && p.exists(envFile) ? envFile : undefined,
+  };
 }
 
 /** The helper's exit statuses. */

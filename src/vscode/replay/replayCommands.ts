@@ -10,18 +10,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { argumentsDraft, parseArgumentsDocument, type EditedArguments } from '../../core/replay/argumentsDocument';
-import { debugpyInstallHint, type HelperFiles } from '../../core/replay/launchConfig';
-import { recoverArguments, SOURCE_LABELS, type ReplayArguments } from '../../core/replay/replayArguments';
+import type { EditedArguments } from '../../core/replay/argumentsDocument';
+import { chooseDebugRoute } from '../../core/replay/debugRoute';
+import { debugLaunchInput, type HelperFiles } from '../../core/replay/launchConfig';
+import { recoverArguments } from '../../core/replay/replayArguments';
 import { replayConfirmation } from '../../core/replay/replayConfirmation';
 import { compareRuns, originalRun, renderReplayReport, type Verdict } from '../../core/replay/replayReport';
-import type { ReplaySpec } from '../../core/replay/replaySpec';
+import { replaySpecFor, type ReplaySpec } from '../../core/replay/replaySpec';
+import { chooseRunArguments, type ArgumentsEditor } from '../../core/replay/runArguments';
 import { connectedMonitor, profileOf } from '../actions/actionRunner';
 import { pickTask, stringField } from '../actions/pickers';
 import type { CommandContext } from '../commands/commandContext';
 import { CONFIG_SECTION } from '../config';
 import { parseTaskDetailsUri, TASK_DETAILS_SCHEME } from '../taskDetails/taskDetailsUri';
-import { chooseInterpreter, debugpyVersion, hasDebugpyExtension } from './interpreter';
+import { debugpyVersion } from './debugpyProbe';
+import { chooseInterpreter, hasDebugpyExtension } from './interpreter';
 import { replayFeature } from './replayFeature';
 import { runDebug, runInTerminal, runProcess, type RunEnd } from './replayRunner';
 import { gatherTask } from './replaySources';
@@ -60,19 +63,18 @@ function givenArguments(arg: unknown): EditedArguments | undefined {
   return { args: given.args, kwargs };
 }
 
-/** Open the draft as JSON and wait for "Run with These Arguments"; undefined when cancelled. */
-async function editArguments(taskId: string, recovered: ReplayArguments): Promise<EditedArguments | undefined> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'jsonc', content: argumentsDraft(taskId, recovered) });
-  await vscode.window.showTextDocument(doc, { preview: false });
-  const run = 'Run with These Arguments';
-  while (true) {
-    const why = recovered.source === 'none' ? 'are unknown' : `are only a draft from ${recovered.sourceLabel}`;
-    const choice = await vscode.window.showWarningMessage(`The arguments of ${recovered.name ?? taskId} ${why}: check them in the JSON editor, then run.`, run, 'Cancel');
-    if (choice !== run) return undefined;
-    const parsed = parseArgumentsDocument(doc.getText());
-    if (parsed.ok) return parsed.value;
-    void vscode.window.showErrorMessage(`Celery Lens: ${parsed.error}`);
-  }
+/** The draft as an untitled JSON editor, with "Run with These Arguments" asked as a notification. */
+function jsonEditor(): ArgumentsEditor {
+  let doc: vscode.TextDocument | undefined;
+  return {
+    async open(text) {
+      doc = await vscode.workspace.openTextDocument({ language: 'jsonc', content: text });
+      await vscode.window.showTextDocument(doc, { preview: false });
+    },
+    ask: (message, run) => Promise.resolve(vscode.window.showWarningMessage(message, run, 'Cancel')),
+    text: () => doc?.getText() ?? '',
+    showError: (message) => void vscode.window.showErrorMessage(message),
+  };
 }
 
 async function confirmReplay(text: ReturnType<typeof replayConfirmation>): Promise<boolean> {
@@ -88,18 +90,12 @@ function writeSpec(spec: ReplaySpec): HelperFiles {
 }
 
 /** Debug needs debugpy: from the Python Debugger extension, or importable in the interpreter. Else offer a terminal run. */
-async function debugRoute(python: string): Promise<'debugpy-extension' | 'own-adapter' | 'terminal' | undefined> {
-  if (hasDebugpyExtension()) return 'debugpy-extension';
-  if (await debugpyVersion(python)) return 'own-adapter';
-  const terminal = 'Run in Terminal (no debugger)';
-  const copy = 'Copy Install Command';
-  const choice = await vscode.window.showWarningMessage(
-    `debugpy is not installed for ${python}, and the Python Debugger extension is not installed.`,
-    { modal: true, detail: `Install one of them to debug the task: ${debugpyInstallHint(python)}, or the "Python Debugger" extension (ms-python.debugpy). Or run the replay in a terminal without the debugger.` },
-    terminal, copy,
-  );
-  if (choice === copy) await vscode.env.clipboard.writeText(`${python} -m pip install debugpy`);
-  return choice === terminal ? 'terminal' : undefined;
+function debugRoute(python: string) {
+  return chooseDebugRoute({
+    python, hasDebugpyExtension: hasDebugpyExtension(), debugpyVersion,
+    ask: (p) => Promise.resolve(vscode.window.showWarningMessage(p.message, { modal: true, detail: p.detail }, p.terminal, p.copy)),
+    copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+  });
 }
 
 async function replay(ctx: CommandContext, arg: unknown, mode: Mode): Promise<ReplayResult | undefined> {
@@ -116,15 +112,8 @@ async function replay(ctx: CommandContext, arg: unknown, mode: Mode): Promise<Re
   const name = recovered.name;
   if (!name) throw new Error(`the task name of ${target.taskId} is unknown (no event, result or message names it)`);
 
-  let ran: EditedArguments & { source: string };
-  const given = givenArguments(arg);
-  if (given) ran = { ...given, source: `${SOURCE_LABELS.edited} (given to the command)` };
-  else if (recovered.exact) ran = { args: recovered.args, kwargs: recovered.kwargs, source: recovered.sourceLabel };
-  else {
-    const edited = await editArguments(target.taskId, recovered);
-    if (!edited) return { outcome: 'cancelled', source: recovered.sourceLabel };
-    ran = { ...edited, source: `${SOURCE_LABELS.edited} (draft from ${recovered.sourceLabel})` };
-  }
+  const ran = await chooseRunArguments(target.taskId, recovered, givenArguments(arg), jsonEditor());
+  if (!ran) return { outcome: 'cancelled', source: recovered.sourceLabel };
 
   const folder = vscode.workspace.workspaceFolders?.[0];
   const interpreter = await chooseInterpreter(folder?.uri);
@@ -135,13 +124,11 @@ async function replay(ctx: CommandContext, arg: unknown, mode: Mode): Promise<Re
     return { outcome: 'cancelled', source: ran.source };
   }
 
-  const envFile = path.join(workspace, '.env');
-  const files = writeSpec({
-    app: vscode.workspace.getConfiguration(CONFIG_SECTION, folder?.uri).get<string>('app') || undefined,
-    task: name, id: target.taskId, args: ran.args, kwargs: ran.kwargs, headers: recovered.headers,
-    search_roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-    env_file: fs.existsSync(envFile) ? envFile : undefined,
-  });
+  const files = writeSpec(replaySpecFor({
+    app: vscode.workspace.getConfiguration(CONFIG_SECTION, folder?.uri).get<string>('app'),
+    task: name, id: target.taskId, ran, headers: recovered.headers,
+    folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), exists: fs.existsSync,
+  }));
   const title = `${mode === 'debug' ? 'Debug' : 'Replay'} ${name.split('.').pop()} ${target.taskId.slice(0, 8)}`;
   const run = { files, python: interpreter.python, cwd: workspace, env: {} };
   const { output } = replayFeature();
@@ -152,8 +139,8 @@ async function replay(ctx: CommandContext, arg: unknown, mode: Mode): Promise<Re
   } else if (route === 'terminal') {
     end = await runInTerminal(run, title);
   } else {
-    const justMyCode = vscode.workspace.getConfiguration(CONFIG_SECTION, folder?.uri).get<boolean>('replay.justMyCode', true);
-    end = await runDebug({ ...run, justMyCode, useDebugpyExtension: route === 'debugpy-extension', title, replayId: randomUUID() }, folder);
+    const justMyCode = vscode.workspace.getConfiguration(CONFIG_SECTION, folder?.uri).get<boolean>('replay.justMyCode');
+    end = await runDebug(debugLaunchInput(route, justMyCode, { ...run, title, replayId: randomUUID() }), folder);
   }
 
   fs.rmSync(path.dirname(files.spec), { recursive: true, force: true });
