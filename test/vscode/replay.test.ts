@@ -5,11 +5,13 @@
  * breakpoint in the workspace copy of the fixture task, with the task's arguments in the debug
  * session's variables; continuing ends with a report saying it reproduced. "Replay Locally" runs
  * the same way without the debugger; with an interpreter that has no debugpy, "Debug Locally" says how
- * to install it and can run the replay in a terminal instead.
+ * to install it and can run the replay in a terminal instead; arguments known only from a truncated
+ * event repr open as prefilled JSON, and the edited arguments are the ones that run.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Redis from 'ioredis';
 import * as vscode from 'vscode';
 import type { CeleryLensApi } from '../../src/extension';
 import { celeryAppDir, repoRoot } from '../integration/support/paths';
@@ -177,6 +179,9 @@ describe('(vscode) replay and debug a task locally', function () {
     const before = stops.length;
     const sessions: string[] = [];
     const started = vscode.debug.onDidStartDebugSession((s) => sessions.push(s.type));
+    // The terminal closes by itself once the helper exits 0, so it is seen as it opens.
+    const terminals: vscode.Terminal[] = [];
+    const opened = vscode.window.onDidOpenTerminal((t) => terminals.push(t));
     try {
       const result = await vscode.commands.executeCommand<ReplayResult>('celeryLens.task.debugLocally', { connectionId, taskId });
       assert.equal(asked.length, 1, 'asked once what to do without debugpy');
@@ -185,16 +190,67 @@ describe('(vscode) replay and debug a task locally', function () {
       assert.deepEqual(asked[0].buttons, ['Run in Terminal (no debugger)', 'Copy Install Command']);
       assert.deepEqual(sessions, [], 'no debug session');
       assert.equal(stops.length, before);
-      const terminal = vscode.window.terminals.find((t) => t.name === `Debug bound_checksum ${taskId.slice(0, 8)}`);
-      assert.ok(terminal, `no replay terminal among ${vscode.window.terminals.map((t) => t.name).join(', ')}`);
-      terminal.dispose();
+      const terminal = terminals.find((t) => t.name === `Debug bound_checksum ${taskId.slice(0, 8)}`);
+      assert.ok(terminal, `no replay terminal among [${terminals.map((t) => t.name).join(', ')}]`);
+      assert.equal((terminal.creationOptions as vscode.TerminalOptions).shellPath, withoutDebugpy);
+      if (!terminal.exitStatus) terminal.dispose();
       assert.equal(result?.outcome, 'done');
       assert.equal(result?.status, 'SUCCESS');
       assert.equal(result?.verdict, 'reproduced');
     } finally {
       started.dispose();
+      opened.dispose();
       window.showWarningMessage = original;
       await config.update('replay.python', '/usr/bin/python3', vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('arguments known only as a truncated event repr open as prefilled JSON; the edited arguments run', async () => {
+    const items = new Array<number>(400).fill(0);
+    const taskId = await runOnWorker(items, 1, 'SUCCESS');
+    // Without the extended result record, the task-received event's repr (cut at 1,024 characters) is the only source.
+    const backend = new Redis(cluster.backendUrl);
+    try {
+      assert.equal(await backend.del(`celery-task-meta-${taskId}`), 1);
+    } finally {
+      backend.disconnect();
+    }
+    const window = vscode.window as { showWarningMessage: (...a: unknown[]) => unknown };
+    const original = window.showWarningMessage;
+    const drafts: string[] = [];
+    let draft: vscode.TextDocument | undefined;
+    const prompts: string[] = [];
+    window.showWarningMessage = (message: unknown, ...rest: unknown[]) => {
+      if (typeof message !== 'string' || !message.startsWith('The arguments of')) return original.call(vscode.window, message, ...rest);
+      prompts.push(message);
+      const editor = vscode.window.activeTextEditor;
+      assert.ok(editor, 'the draft is open in an editor');
+      draft = editor.document;
+      drafts.push(draft.getText());
+      const all = new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length));
+      return Promise.resolve(editor.edit((e) => e.replace(all, '// edited\n{"args": [[60, 50]], "kwargs": {"scale": 1}}\n'))).then(() => rest[0]);
+    };
+    try {
+      const result = await vscode.commands.executeCommand<ReplayResult>('celeryLens.task.replayLocally', { connectionId, taskId });
+      assert.deepEqual(prompts, [`The arguments of ${CHECKSUM} are only a draft from the task-received event's repr: check them in the JSON editor, then run.`]);
+      assert.equal(drafts.length, 1);
+      assert.match(drafts[0], new RegExp(`^// Arguments to replay ${CHECKSUM.replace(/\./g, '\\.')} ${taskId} with, as JSON\\.`));
+      assert.match(drafts[0], /\/\/ Source: the task-received event's repr\./);
+      assert.match(drafts[0], /\/\/ args repr: +\(\[0, 0, 0, /);
+      assert.match(drafts[0], /\/\/ Check: /);
+      assert.match(drafts[0], /"args": \[\s*\[\s*0,/, 'prefilled with what could be read');
+      assert.equal(result?.outcome, 'done');
+      assert.equal(result?.source, "arguments edited as JSON (draft from the task-received event's repr)");
+      assert.equal(result?.status, 'FAILURE', 'ran with the edited [60, 50], not the original zeros');
+      assert.equal(result?.verdict, 'differs');
+      const report = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result?.report?.toString());
+      assert.match(report?.getText() ?? '', new RegExp(`checksum 110 too large in ${taskId}`));
+    } finally {
+      window.showWarningMessage = original;
+      if (draft) {
+        await vscode.window.showTextDocument(draft);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
     }
   });
 });
