@@ -32,7 +32,7 @@ export const APPLY_SLICE_MS = 8;
 /** Events applied between two looks at the clock. */
 const APPLY_CHUNK = 256;
 /** Most messages in one request, so one reply never takes long to receive. */
-export const MAX_BATCH_MESSAGES = 1024;
+const MAX_BATCH_MESSAGES = 1024;
 /** Requests with the thread or decoded and not yet applied: enough to keep the thread busy. */
 export const MAX_BATCHES_AHEAD = 3;
 
