@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { Event, Lifecycle, loadCapture, pyJson, random } from './capture';
 
-/** One pub/sub message: what RedisBroker hands to parseRedisEnvelope. */
+/** One pub/sub message, as the event subscriber receives it. */
 export interface StreamMessage {
   channel: string;
   payload: Buffer;

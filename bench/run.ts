@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: replays a realistic event stream (eventStream.ts, built from real captured
- * Celery events) through the real pipeline, parseRedisEnvelope -> decodeEventMessage ->
+ * Celery events) through the real pipeline, decodeRedisEventPayload (as the decoding thread runs it) ->
  * ClusterState.apply, at full speed on the main thread, and prints:
  * - events/s while the state fills to `maxTasks`, and again while it is full (evicting);
  * - heap per retained task at `maxTasks` tasks (heapUsed after full GCs with the state, minus without it);
@@ -15,8 +15,8 @@
  */
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
-import { decodeEventMessage, EventClock } from '../src/core/celery/events';
-import { isUndecodable, parseRedisEnvelope } from '../src/core/celery/rawMessage';
+import { EventClock } from '../src/core/celery/events';
+import { decodeRedisEventPayload } from '../src/core/celery/redisEvents';
 import { ClusterState } from '../src/core/state/clusterState';
 import { EventStreamGenerator, StreamMessage } from './eventStream';
 import { treeLevelTimings } from './treeLevels';
@@ -44,9 +44,7 @@ function gcSecondsDuringReplays(): number {
 function replay(state: ClusterState, messages: StreamMessage[]): number {
   let applied = 0;
   for (const m of messages) {
-    const raw = parseRedisEnvelope(m.payload, 'event', m.channel);
-    if (isUndecodable(raw)) throw new Error(`bench stream is broken: ${raw.reason}`);
-    const { events, errors } = decodeEventMessage(raw, m.channel, m.localReceived, { clock: state.clock, localUtcOffset: 0 });
+    const { events, errors } = decodeRedisEventPayload(m.payload, m.channel, m.localReceived, { clock: state.clock, localUtcOffset: 0 });
     if (errors.length) throw new Error(`bench stream is broken: ${errors[0].reason}`);
     for (let i = 0; i < events.length; i++) state.apply(events[i]);
     applied += events.length;
@@ -59,8 +57,7 @@ function decodeOnly(messages: StreamMessage[]): number {
   const clock = new EventClock();
   let decoded = 0;
   for (const m of messages) {
-    const raw = parseRedisEnvelope(m.payload, 'event', m.channel);
-    if (!isUndecodable(raw)) decoded += decodeEventMessage(raw, m.channel, m.localReceived, { clock, localUtcOffset: 0 }).events.length;
+    decoded += decodeRedisEventPayload(m.payload, m.channel, m.localReceived, { clock, localUtcOffset: 0 }).events.length;
   }
   return decoded;
 }

@@ -114,6 +114,41 @@ function normalise(value: unknown, localReceived: number, offset: number, clock:
   return undefined;
 }
 
+/** What a decoder says about a message's events: those it could use, and one error per bad part. */
+export interface DecodedEvents {
+  events: CeleryEvent[];
+  errors: Undecodable[];
+}
+
+/** The parts of a message an event error reports. */
+export type EventMessageFacts = Pick<Undecodable, 'size' | 'contentType' | 'contentEncoding'>;
+
+/**
+ * Normalise a parsed event body (one event or a `task.multi` list) into `out`: every good event
+ * goes to `out.events`, every bad one becomes an error. Never throws on any JSON value.
+ */
+export function collectEvents(
+  body: unknown, where: string, facts: EventMessageFacts, localReceived: number, options: EventDecodeOptions | undefined, out: DecodedEvents,
+): void {
+  const offset = options?.localUtcOffset ?? localUtcOffsetHours();
+  const clock = options?.clock;
+  if (Array.isArray(body)) {
+    for (let i = 0; i < body.length; i++) {
+      const reason = normalise(body[i], localReceived, offset, clock);
+      if (reason === undefined) out.events.push(body[i] as CeleryEvent);
+      else out.errors.push(eventError(where, facts, `${reason} (element ${i} of a batch of ${body.length})`));
+    }
+    return;
+  }
+  const reason = normalise(body, localReceived, offset, clock);
+  if (reason === undefined) out.events.push(body as CeleryEvent);
+  else out.errors.push(eventError(where, facts, typeof body === 'object' && body !== null ? reason : `event body is ${describe(body)}, not an object or a list`));
+}
+
+function eventError(where: string, facts: EventMessageFacts, reason: string): Undecodable {
+  return undecodable('event', where, reason, { size: facts.size, contentType: facts.contentType, contentEncoding: facts.contentEncoding });
+}
+
 /**
  * Decode one `celeryev` message into events. Never throws: an unreadable body yields one error;
  * bad elements of a batch yield one error each while the good ones are kept.
@@ -124,33 +159,14 @@ export function decodeEventMessage(
   where: string,
   localReceived: number = Date.now() / 1000,
   options?: EventDecodeOptions,
-): { events: CeleryEvent[]; errors: Undecodable[] } {
-  const events: CeleryEvent[] = [];
-  const errors: Undecodable[] = [];
+): DecodedEvents {
+  const out: DecodedEvents = { events: [], errors: [] };
   try {
     const parsed = parseJsonBody(raw, 'event', where);
-    if (isUndecodable(parsed)) {
-      errors.push(parsed);
-      return { events, errors };
-    }
-    const offset = options?.localUtcOffset ?? localUtcOffsetHours();
-    const clock = options?.clock;
-    const body = parsed.value;
-    const fail = (reason: string): Undecodable =>
-      undecodable('event', where, reason, { size: raw.size, contentType: raw.contentType, contentEncoding: raw.contentEncoding });
-    if (Array.isArray(body)) {
-      for (let i = 0; i < body.length; i++) {
-        const reason = normalise(body[i], localReceived, offset, clock);
-        if (reason === undefined) events.push(body[i] as CeleryEvent);
-        else errors.push(fail(`${reason} (element ${i} of a batch of ${body.length})`));
-      }
-    } else {
-      const reason = normalise(body, localReceived, offset, clock);
-      if (reason === undefined) events.push(body as CeleryEvent);
-      else errors.push(fail(typeof body === 'object' && body !== null ? reason : `event body is ${describe(body)}, not an object or a list`));
-    }
+    if (isUndecodable(parsed)) out.errors.push(parsed);
+    else collectEvents(parsed.value, where, raw, localReceived, options, out);
   } catch (err) {
-    errors.push(undecodable('event', where, `could not decode event message (${String((err as Error)?.message ?? err)})`, { size: raw?.size ?? 0 }));
+    out.errors.push(undecodable('event', where, `could not decode event message (${String((err as Error)?.message ?? err)})`, { size: raw?.size ?? 0 }));
   }
-  return { events, errors };
+  return out;
 }

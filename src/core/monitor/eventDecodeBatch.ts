@@ -5,8 +5,9 @@
  * and errors coming back (laid out in columns by the thread, eventColumns.ts). Packing keeps each
  * post cheap: one copy of the bytes, no structured clone per message or per event.
  */
-import { decodeEventMessage, EventClock } from '../celery/events';
-import { isUndecodable, parseRedisEnvelope, type Undecodable } from '../celery/rawMessage';
+import type { EventClock } from '../celery/events';
+import type { Undecodable } from '../celery/rawMessage';
+import { decodeRedisEventPayload } from '../celery/redisEvents';
 import type { CeleryEvent } from '../celery/types';
 import type { PackedEvents } from './eventColumns';
 
@@ -46,16 +47,10 @@ export function decodeBatch(request: DecodeRequest, clock: EventClock): DecodeRe
   const { bytes, ends, channels, channelNames, localReceived } = request;
   const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let start = 0;
+  const options = { clock };
   for (let i = 0; i < ends.length; i++) {
-    const channel = channelNames[channels[i]];
-    const raw = parseRedisEnvelope(whole.subarray(start, ends[i]), 'event', channel);
+    const decoded = decodeRedisEventPayload(whole.subarray(start, ends[i]), channelNames[channels[i]], localReceived, options);
     start = ends[i];
-    if (isUndecodable(raw)) {
-      errors.push(raw);
-      continue;
-    }
-    const where = raw.deliveryInfo.routingKey ?? 'celeryev';
-    const decoded = decodeEventMessage(raw, where, localReceived, { clock });
     for (let k = 0; k < decoded.events.length; k++) events.push(decoded.events[k]);
     for (let k = 0; k < decoded.errors.length; k++) errors.push(decoded.errors[k]);
   }
