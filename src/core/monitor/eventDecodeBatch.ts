@@ -5,7 +5,7 @@
  * and errors coming back (laid out in columns by the thread, eventColumns.ts). Packing keeps each
  * post cheap: one copy of the bytes, no structured clone per message or per event.
  */
-import type { EventClock } from '../celery/events';
+import { type EventClock, localUtcOffsetHours } from '../celery/events';
 import type { Undecodable } from '../celery/rawMessage';
 import { decodeRedisEventPayload } from '../celery/redisEvents';
 import type { CeleryEvent } from '../celery/types';
@@ -47,7 +47,8 @@ export function decodeBatch(request: DecodeRequest, clock: EventClock): DecodeRe
   const { bytes, ends, channels, channelNames, localReceived } = request;
   const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let start = 0;
-  const options = { clock };
+  // Our zone once per batch, not a Date per message.
+  const options = { clock, localUtcOffset: localUtcOffsetHours() };
   for (let i = 0; i < ends.length; i++) {
     const decoded = decodeRedisEventPayload(whole.subarray(start, ends[i]), channelNames[channels[i]], localReceived, options);
     start = ends[i];

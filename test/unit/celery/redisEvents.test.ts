@@ -101,3 +101,31 @@ describe('(unit) decodeRedisEventPayload gives what the general decoding path gi
     assert.equal(events[0].hostname, 'w');
   });
 });
+
+describe('(unit) decodeRedisEventPayload on envelopes of a shape it has seen', () => {
+  /** The captured heartbeat with its body and delivery tag replaced (its shape otherwise). */
+  function sameShape(body: string, tag = 'a8b7c6d5-0000-4111-8222-933344445555'): Buffer {
+    const original = JSON.parse(heartbeat.raw) as { body: string; properties: { delivery_tag: string } };
+    assert.equal(tag.length, original.properties.delivery_tag.length);
+    return Buffer.from(heartbeat.raw.replace(original.body, body).replace(original.properties.delivery_tag, tag));
+  }
+
+  beforeEach(() => {
+    decodeRedisEventPayload(Buffer.from(heartbeat.raw), heartbeat.channel, 1); // its shape is known from here on
+  });
+
+  it('decodes a new body as the general path does', () => {
+    const { events } = assertSameAsGeneralPath(sameShape(Buffer.from('{"type": "worker-heartbeat", "hostname": "w9@vm", "freq": 2.0}').toString('base64')));
+    assert.equal(events[0].hostname, 'w9@vm');
+  });
+
+  it('reports a body that is not base64 as the general path does', () => {
+    const { errors } = assertSameAsGeneralPath(sameShape('eyJh\\IjogMX0='));
+    assert.match(errors[0].reason, /not a kombu envelope|bad base64/);
+  });
+
+  it('reports a tag that breaks the JSON as the general path does', () => {
+    const { errors } = assertSameAsGeneralPath(sameShape(Buffer.from('{"type": "worker-online"}').toString('base64'), 'a8b7c6d5"0000-4111-8222-933344445555'));
+    assert.match(errors[0].reason, /invalid JSON/);
+  });
+});
