@@ -8,7 +8,7 @@
 import type { RootHookObject } from 'mocha';
 import { registerCluster, type TestCluster } from './cluster';
 import { stopCliSessions } from './cliSession';
-import { closeRedisClients } from './helpers';
+import { closeRedisClients, type RunResult } from './helpers';
 import { testDbs, testVhost } from './isolation';
 import { testRunDir } from './paths';
 import { deleteVhost, ensureRabbit, resetVhost, stopRabbit, type RabbitServer } from './rabbitServer';
@@ -52,6 +52,12 @@ async function startAmqpCluster(redisServer: RedisServer, runDir: string): Promi
   const cluster: TestCluster = { kind: 'amqp', ...coords, workers: started.map((w) => w.nodeName), queues: [...workerQueues] };
   if (rabbit.managementPort !== undefined) cluster.managementUrl = `http://guest:guest@127.0.0.1:${rabbit.managementPort}`;
   registerCluster(cluster);
+}
+
+/** Runs `rabbitmqctl` against the amqp test cluster's node (the machine's, or the one we started). */
+export function rabbitCtl(args: string[]): Promise<RunResult> {
+  if (!rabbit) throw new Error('the amqp test cluster is not running');
+  return rabbit.ctl(args);
 }
 
 /**

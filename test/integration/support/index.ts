@@ -4,4 +4,5 @@ export { celeryCli, celeryEnv, celeryPython, celeryPythonJson, redisFor, run, ru
 export { startCli, type CliSession } from './cliSession';
 export { celeryAppDir, cliBundle, python, repoRoot, testRunDir } from './paths';
 export { testDbs, testVhost } from './isolation';
+export { rabbitCtl } from './hooks';
 export { workerLog, workerQueues } from './workers';
