@@ -10,7 +10,9 @@
  * starts in the steady mix with tasks in flight, like a connection to a busy cluster.
  *
  * Options (environment): BENCH_TASKS (default 100000), BENCH_BATCH (worker buffer limit, default
- * 24), BENCH_RATE (tasks/s of stream time, default 5000), BENCH_SENT=0 (no task-sent events).
+ * 24), BENCH_RATE (tasks/s of stream time, default 5000), BENCH_SENT=0 (no task-sent events),
+ * BENCH_REPEAT (default 1): measure that many times, each into a new state, and print the median and
+ * the best (this machine's speed moves by a quarter within minutes, so one run says little).
  * Needs --expose-gc for the heap figure.
  */
 import { performance, PerformanceObserver } from 'node:perf_hooks';
@@ -25,6 +27,7 @@ import { panelBench } from './panelBench';
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const CHUNK = 5_000;
 const WARM_UP_TASKS = 20_000;
+const REPEAT = Math.max(1, Math.floor(Number(process.env.BENCH_REPEAT ?? 1)));
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** GC pauses and replay intervals (performance.now() ms), matched up at the end. */
@@ -137,8 +140,23 @@ async function main(): Promise<void> {
   // already in flight, as a real connection does.
   warmUp(generator);
   // Held in a box, not a variable, so it can be dropped for the heap measurement.
-  const box: { state?: ClusterState } = { state: new ClusterState({ maxTasks: TASKS }) };
-  const tasks = exercise(box.state as ClusterState, generator);
+  const box: { state?: ClusterState } = {};
+  const sustained: number[] = [];
+  const held: number[] = [];
+  for (let run = 1; run <= REPEAT; run++) {
+    delete box.state;
+    gc?.();
+    box.state = new ClusterState({ maxTasks: TASKS });
+    if (REPEAT > 1) console.log(`run ${run} of ${REPEAT}:`);
+    const rates = exercise(box.state, generator, run === REPEAT);
+    sustained.push(rates.sustained);
+    held.push(rates.held);
+  }
+  if (REPEAT > 1) {
+    const summary = (rates: number[]): string => `median ${fmtRate(median(rates))}, best ${fmtRate(Math.max(...rates))}, worst ${fmtRate(Math.min(...rates))}`;
+    console.log(`over ${REPEAT} runs: sustained ${summary(sustained)}; at ${TASKS.toLocaleString('en')} tasks ${summary(held)} (events/s wall)`);
+  }
+  const tasks = (box.state as ClusterState).tasks.size;
   await new Promise((done) => setTimeout(done, 10)); // let the GC observer deliver
   console.log(`GC pauses during the replays: ${gcSecondsDuringReplays().toFixed(2)} s`);
   if (gc) {
@@ -159,8 +177,18 @@ function warmUp(generator: EventStreamGenerator): void {
   gc?.();
 }
 
-/** Fill the state, keep feeding it while full, time the tree levels; returns the tasks it holds. */
-function exercise(state: ClusterState, generator: EventStreamGenerator): number {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function fmtRate(rate: number): string {
+  return Math.round(rate).toLocaleString('en');
+}
+
+/** Fill the state, keep feeding it while full, and (`timeLevels`) time the tree levels; returns the rates (events/s wall). */
+function exercise(state: ClusterState, generator: EventStreamGenerator, timeLevels: boolean): { sustained: number; held: number } {
   const filled = fill(state, generator);
   console.log(`fill 0 -> ${state.tasks.size.toLocaleString('en')} tasks:   ${rate(filled)}`);
   const full = more(state, generator, TASKS);
@@ -170,11 +198,13 @@ function exercise(state: ClusterState, generator: EventStreamGenerator): number 
     cpu: filled.cpu + full.cpu, decodeCpu: filled.decodeCpu + full.decodeCpu,
   };
   console.log(`sustained over both:        ${rate(all)}`);
+  const rates = { sustained: all.events / all.seconds, held: full.events / full.seconds };
+  if (!timeLevels) return rates;
   console.log(`tree levels over ${state.tasks.size.toLocaleString('en')} tasks (median / max of 20 runs):`);
-  for (const { level, median, max, detail } of treeLevelTimings(state)) {
-    console.log(`  ${level.padEnd(44)} ${median.toFixed(2).padStart(7)} ms ${max.toFixed(2).padStart(7)} ms   ${detail}`);
+  for (const { level, median: middle, max, detail } of treeLevelTimings(state)) {
+    console.log(`  ${level.padEnd(44)} ${middle.toFixed(2).padStart(7)} ms ${max.toFixed(2).padStart(7)} ms   ${detail}`);
   }
-  return state.tasks.size;
+  return rates;
 }
 
 void main();
