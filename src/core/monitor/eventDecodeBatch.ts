@@ -13,10 +13,10 @@ import type { PackedEvents } from './eventColumns';
 
 export interface DecodeRequest {
   id: number;
-  bytes: Uint8Array;
-  ends: Uint32Array;
+  bytes: Uint8Array<ArrayBuffer>;
+  ends: Uint32Array<ArrayBuffer>;
   /** Per message, its channel's index in `channelNames`. */
-  channels: Uint16Array;
+  channels: Uint16Array<ArrayBuffer>;
   channelNames: string[];
   /** Our receive time of the batch, epoch seconds. */
   localReceived: number;

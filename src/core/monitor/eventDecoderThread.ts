@@ -36,6 +36,14 @@ const MAX_BATCH_MESSAGES = 1024;
 /** Requests with the thread or decoded and not yet applied: enough to keep the thread busy. */
 export const MAX_BATCHES_AHEAD = 3;
 
+/** Messages posted to the thread, kept (by reference, not copied) until its reply, to decode here if it fails. */
+interface PostedBatch {
+  payloads: Buffer[];
+  channels: string[];
+  localReceived: number;
+  bytes: number;
+}
+
 /** A decoded batch waiting to be applied, with how far applying it got. */
 interface ReadyBatch {
   /** Events decoded on this thread, or columns from the decoding thread. */
@@ -63,7 +71,7 @@ export interface DecoderThreadHooks {
 export class EventDecoderThread {
   private worker: Worker | undefined;
   private readonly fallbackClock = new EventClock();
-  private readonly pending = new Map<number, DecodeRequest>();
+  private readonly pending = new Map<number, PostedBatch>();
   private nextId = 1;
   /** Raw bytes received and not yet applied (queued here, with the thread, or decoded). */
   private inFlightBytes = 0;
@@ -148,7 +156,10 @@ export class EventDecoderThread {
     let from = 0;
     while (from < this.payloads.length && (!this.worker || this.aheadOfModel < MAX_BATCHES_AHEAD)) {
       const to = Math.min(this.payloads.length, from + MAX_BATCH_MESSAGES);
-      this.post(this.pack(from, to, localReceived));
+      const payloads = this.payloads.slice(from, to);
+      let bytes = 0;
+      for (let i = 0; i < payloads.length; i++) bytes += payloads[i].length;
+      this.post({ payloads, channels: this.channels.slice(from, to), localReceived, bytes });
       from = to;
     }
     if (from > 0) {
@@ -157,62 +168,34 @@ export class EventDecoderThread {
     }
   }
 
-  /** Queued messages [from, to) as one request. */
-  private pack(from: number, to: number, localReceived: number): DecodeRequest {
-    const { payloads } = this;
-    let total = 0;
-    for (let i = from; i < to; i++) total += payloads[i].length;
-    // Its own ArrayBuffer (not a slice of Node's pool), so the copy posted is exactly this batch.
-    const bytes = new Uint8Array(total);
-    const ends = new Uint32Array(to - from);
-    let at = 0;
-    for (let i = from; i < to; i++) {
-      bytes.set(payloads[i], at);
-      at += payloads[i].length;
-      ends[i - from] = at;
-    }
-    // Channel names once per request: a handful of distinct ones, each referenced by index.
-    const channelNames: string[] = [];
-    const channelIndex = new Map<string, number>();
-    const channels = new Uint16Array(to - from);
-    for (let i = from; i < to; i++) {
-      const name = this.channels[i];
-      let ref = channelIndex.get(name);
-      if (ref === undefined) {
-        ref = channelNames.push(name) - 1;
-        channelIndex.set(name, ref);
-      }
-      channels[i - from] = ref;
-    }
-    return { id: this.nextId++, bytes, ends, channels, channelNames, localReceived };
-  }
-
-  private post(request: DecodeRequest): void {
+  private post(batch: PostedBatch): void {
     if (!this.worker) {
-      this.enqueueDecodedHere(request);
+      this.enqueueDecodedHere(batch);
       return;
     }
-    // The bytes are copied, not transferred: the request is kept to decode here if the thread fails.
-    this.pending.set(request.id, request);
+    const id = this.nextId++;
+    const request = packRequest(id, batch);
+    this.pending.set(id, batch);
     this.aheadOfModel++;
-    this.worker.postMessage(request);
+    // Moved, not copied: the packed bytes are this request's own, and the batch keeps the payloads.
+    this.worker.postMessage(request, [request.bytes.buffer, request.ends.buffer, request.channels.buffer]);
   }
 
   private onReply(reply: ThreadReply): void {
-    const request = this.pending.get(reply.id);
-    if (!request) return;
+    const batch = this.pending.get(reply.id);
+    if (!batch) return;
     this.pending.delete(reply.id);
     if (reply.failed !== undefined) {
-      this.enqueueDecodedHere(request, true);
+      this.enqueueDecodedHere(batch, true);
       return;
     }
     const { packed, errors, clock } = reply;
-    this.enqueue({ packed, count: packed.count, errors, clock, bytes: request.bytes.length, fromThread: true, next: 0, cursor: { asIs: 0 } });
+    this.enqueue({ packed, count: packed.count, errors, clock, bytes: batch.bytes, fromThread: true, next: 0, cursor: { asIs: 0 } });
   }
 
-  private enqueueDecodedHere(request: DecodeRequest, fromThread = false): void {
-    const { events, errors, clock } = decodeBatch(request, this.fallbackClock);
-    this.enqueue({ events, count: events.length, errors, clock, bytes: request.bytes.length, fromThread, next: 0, cursor: { asIs: 0 } });
+  private enqueueDecodedHere(batch: PostedBatch, fromThread = false): void {
+    const { events, errors, clock } = decodeBatch(packRequest(0, batch), this.fallbackClock);
+    this.enqueue({ events, count: events.length, errors, clock, bytes: batch.bytes, fromThread, next: 0, cursor: { asIs: 0 } });
   }
 
   private enqueue(batch: ReadyBatch): void {
@@ -271,9 +254,37 @@ export class EventDecoderThread {
     void worker.terminate();
     this.hooks.onFailure(reason);
     // Behind what is already decoded and waiting, so the order holds.
-    const kept = [...this.pending.values()].sort((a, b) => a.id - b.id);
+    const kept = [...this.pending.entries()].sort((a, b) => a[0] - b[0]);
     this.pending.clear();
-    for (const request of kept) this.enqueueDecodedHere(request, true);
+    for (const [, batch] of kept) this.enqueueDecodedHere(batch, true);
     if (this.payloads.length) this.scheduleFlush();
   }
+}
+
+/** A batch as one request: its payloads in one byte array of their own, their channels by reference. */
+function packRequest(id: number, batch: PostedBatch): DecodeRequest {
+  const { payloads } = batch;
+  // Not zero-filled and not a slice of Node's pool: every byte is written below, and the whole
+  // ArrayBuffer is this request's, so it can be moved to the thread.
+  const bytes = Buffer.allocUnsafeSlow(batch.bytes);
+  const ends = new Uint32Array(payloads.length);
+  let at = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    at += payloads[i].copy(bytes, at);
+    ends[i] = at;
+  }
+  // Channel names once per request: a handful of distinct ones, each referenced by index.
+  const channelNames: string[] = [];
+  const channelIndex = new Map<string, number>();
+  const channels = new Uint16Array(payloads.length);
+  for (let i = 0; i < payloads.length; i++) {
+    const name = batch.channels[i];
+    let ref = channelIndex.get(name);
+    if (ref === undefined) {
+      ref = channelNames.push(name) - 1;
+      channelIndex.set(name, ref);
+    }
+    channels[i] = ref;
+  }
+  return { id, bytes, ends, channels, channelNames, localReceived: batch.localReceived };
 }

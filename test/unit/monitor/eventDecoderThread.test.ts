@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { decodeEventMessage, EventClock } from '../../../src/core/celery/events';
 import { isUndecodable, parseRedisEnvelope, type Undecodable } from '../../../src/core/celery/rawMessage';
 import type { CeleryEvent } from '../../../src/core/celery/types';
@@ -99,6 +100,25 @@ describe('(unit) EventDecoderThread', () => {
     assert.match(fallback.failures[0] ?? '', /event decoding stays on this thread: .*no-such-worker\.js is missing/);
     assert.deepEqual(fallback.events, inLine.events);
     assert.deepEqual(fallback.errors, inLine.errors);
+  });
+
+  it('when the thread dies with batches still posted, decodes those here, in order, losing nothing', async () => {
+    // The real worker, except that the thread exits on receiving its second batch.
+    const dir = mkdtempSync(join(tmpdir(), 'lens-decoder-'));
+    const script = join(dir, 'dies-on-second-batch.js');
+    writeFileSync(script, `const { parentPort } = require('node:worker_threads');\nlet batches = 0;\n` +
+      `parentPort.on('message', () => { if (++batches === 2) process.exit(3); });\nrequire(${JSON.stringify(SCRIPT)});\n`);
+    try {
+      const messages = [...recorded(), ...recorded(), ...bad];
+      const inLine = decodeInLine(messages);
+      const result = await collect(script, messages);
+      assert.equal(result.threaded, false);
+      assert.match(result.failures.join('; '), /the event decoding thread exited \(code 3\)/);
+      assert.deepEqual(result.events.map(definedFields), inLine.events.map(definedFields));
+      assert.deepEqual(result.errors, inLine.errors);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('applies a backlog in slices, letting other work run between them, and runs at most a few batches ahead', async () => {
