@@ -14,7 +14,8 @@
  * BENCH_BATCH (worker buffer limit, default 24; 1 = one event per message), BENCH_E2E_RATE
  * (offered events/s, default 0 = as fast as the monitor takes them), BENCH_E2E_WINDOW (most events
  * in flight, default 10000; 0 = none, so Redis may cut a slow subscriber), BENCH_E2E_THREAD=1 (decode
- * on a worker thread, as the extension does; default in line, as the CLI does).
+ * on a worker thread, as the extension does; default in line, as the CLI does), BENCH_E2E_TIMELINE=1
+ * (also print the rate in each half second).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -156,7 +157,20 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
     `, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms; ` +
     `${viewBuilds} tree refreshes; Redis backlog for the subscriber at most ${(backlogMax / 2 ** 20).toFixed(1)} MiB`);
 
+  if (process.env.BENCH_E2E_TIMELINE === '1') console.log(`applied events/s per half second: ${halfSecondRates(samples).map(fmt).join(' ')}`);
   clearTimeout(viewTimer);
+}
+
+/** Events/s in each half second of the run (BENCH_E2E_TIMELINE=1), to see the warm-up and the GC dips. */
+function halfSecondRates(samples: Sample[]): number[] {
+  const rates: number[] = [];
+  let from = samples.find((s) => s.applied > 0) ?? samples[0];
+  for (const sample of samples) {
+    if (sample.at - from.at < 500) continue;
+    rates.push(((sample.applied - from.applied) * 1000) / (sample.at - from.at));
+    from = sample;
+  }
+  return rates;
 }
 
 /** Stop the monitor and forget it (its state then becomes garbage). */
