@@ -20,7 +20,7 @@ import { Emitter } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
 import { ChangeCoalescer } from './changeCoalescer';
 import { ConnectionSupervisor } from './connectionSupervisor';
-import { applyDecoded, eventFeed, type EventSink } from './eventFeed';
+import { applyDecoded, eventFeed, type EventSink, rawEventFeed } from './eventFeed';
 import { EventDecoderThread } from './eventDecoderThread';
 import { EventGapTracker } from './eventGaps';
 import { findSilentWorkers, HeartbeatSilenceWatch } from './heartbeatSilence';
@@ -286,8 +286,9 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       logger: this.brokerLogger,
     }, {
       onEventMessage: eventFeed(this.eventSink),
-      rawEvents: this.decoder && {
-        push: (channel, payload) => this.decoder?.push(channel, payload),
+      // Raw payloads where the broker has them (Redis): to the decoding thread, or decoded here.
+      rawEvents: {
+        push: this.decoder ? (channel, payload) => this.decoder?.push(channel, payload) : rawEventFeed(this.eventSink),
         attach: (subscription) => (this.eventSubscription = subscription),
       },
       resultFeed: (backend) => new ResultFeed(backend, this.state, this.recorder, this.changed),

@@ -3,7 +3,8 @@
  * payloads of one macrotask packed into one byte array (`ends[i]` = end of message i), with their
  * channels as references into a table of the few distinct channel names, and the decoded events
  * and errors coming back (laid out in columns by the thread, eventColumns.ts). Packing keeps each
- * post cheap: one copy of the bytes, no structured clone per message or per event.
+ * post cheap: one copy of the bytes (moved to the thread, not cloned), no structured clone per
+ * message or per event.
  */
 import { type EventClock, localUtcOffsetHours } from '../celery/events';
 import type { Undecodable } from '../celery/rawMessage';

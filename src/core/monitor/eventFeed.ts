@@ -1,6 +1,7 @@
 /** The `celeryev` stream into the ClusterState: decode each broker message, apply its events. */
 import { decodeEventMessage } from '../celery/events';
 import { isUndecodable, type RawMessage, type Undecodable } from '../celery/rawMessage';
+import { decodeRedisEventPayload } from '../celery/redisEvents';
 import type { CeleryEvent } from '../celery/types';
 import type { ClusterState } from '../state/index';
 import type { EventGapTracker } from './eventGaps';
@@ -44,6 +45,22 @@ export function eventFeed(sink: EventSink): (message: RawMessage | Undecodable) 
       }
       const where = message.deliveryInfo.routingKey ?? 'celeryev';
       const { events, errors } = decodeEventMessage(message, where, state.now(), { clock: state.clock });
+      applyDecoded(sink, events, errors);
+    } catch (err) {
+      health.problem('events', `could not decode an event message: ${(err as Error)?.message ?? String(err)}`, 'error');
+    }
+  };
+}
+
+/**
+ * A handler for raw Redis pub/sub payloads (Broker.subscribeRawEvents) that decodes them on this
+ * thread with the Redis event decoder, as the decoding thread would; never throws.
+ */
+export function rawEventFeed(sink: EventSink): (channel: string, payload: Buffer) => void {
+  const { state, health } = sink;
+  return (channel, payload) => {
+    try {
+      const { events, errors } = decodeRedisEventPayload(payload, channel, state.now(), { clock: state.clock });
       applyDecoded(sink, events, errors);
     } catch (err) {
       health.problem('events', `could not decode an event message: ${(err as Error)?.message ?? String(err)}`, 'error');
