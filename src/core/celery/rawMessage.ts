@@ -87,17 +87,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * The bytes a padded base64 string of whole quads stands for, or undefined when its length is not
+ * a multiple of 4. Node's decoder skips characters it does not know, so a decoded length equal to
+ * this proves every character was valid.
+ */
+export function base64DecodedLength(text: string): number | undefined {
+  const length = text.length;
+  if (length % 4 !== 0) return undefined;
+  const padding = length > 0 && text.charCodeAt(length - 1) === 61 ? (text.charCodeAt(length - 2) === 61 ? 2 : 1) : 0;
+  return (length / 4) * 3 - padding;
+}
+
+/**
  * Strict base64 (standard or URL-safe alphabet, whitespace ignored): the bytes, or undefined when
  * `text` is not base64. Node's decoder skips characters it does not know, so for a string
  * without whitespace (what kombu writes) the decoded length alone tells that every character was
  * valid; only other strings pay for the whitespace strip and the character check.
  */
 function decodeBase64(text: string): Buffer | undefined {
-  const length = text.length;
-  if (length % 4 === 0) {
-    const padding = length > 0 && text.charCodeAt(length - 1) === 61 ? (text.charCodeAt(length - 2) === 61 ? 2 : 1) : 0;
+  const expected = base64DecodedLength(text);
+  if (expected !== undefined) {
     const bytes = Buffer.from(text, 'base64');
-    if (bytes.length === (length / 4) * 3 - padding) return bytes;
+    if (bytes.length === expected) return bytes;
   }
   const compact = text.replace(/\s+/g, '');
   if (compact.length % 4 === 1 || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) return undefined;

@@ -11,7 +11,7 @@
 import { collectEvents, type DecodedEvents, decodeEventMessage, type EventDecodeOptions } from './events';
 import { EnvelopeTemplates } from './envelopeTemplates';
 import { MAX_DECODE_BYTES } from './jsonBody';
-import { isUndecodable, parseRedisEnvelope } from './rawMessage';
+import { base64DecodedLength, isUndecodable, parseRedisEnvelope } from './rawMessage';
 
 /** Grows on demand up to MAX_DECODE_BYTES; one per thread (module state), used only synchronously. */
 let scratch = Buffer.allocUnsafe(64 * 1024);
@@ -43,13 +43,9 @@ function isCommonEnvelope(envelope: unknown): envelope is { body: string; proper
  * (the general path then reports it).
  */
 function base64BodyText(body: string): string | undefined {
-  const length = body.length;
-  if (length === 0 || length % 4 !== 0) return undefined;
-  const padding = body.charCodeAt(length - 1) === 61 ? (body.charCodeAt(length - 2) === 61 ? 2 : 1) : 0;
-  const bytes = (length / 4) * 3 - padding;
-  if (bytes > MAX_DECODE_BYTES) return undefined;
+  const bytes = base64DecodedLength(body);
+  if (bytes === undefined || bytes === 0 || bytes > MAX_DECODE_BYTES) return undefined;
   if (bytes > scratch.length) scratch = Buffer.allocUnsafe(Math.min(MAX_DECODE_BYTES, 2 ** Math.ceil(Math.log2(bytes))));
-  // Node skips characters that are not base64: only a full-length result proves the body was valid.
   if (scratch.write(body, 0, bytes, 'base64') !== bytes) return undefined;
   const text = scratch.toString('utf8', 0, bytes);
   return text.includes('\uFFFD') ? undefined : text;

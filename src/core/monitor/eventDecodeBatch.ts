@@ -43,18 +43,29 @@ export interface ThreadReply {
 
 /** Decode a packed batch (on whichever thread). */
 export function decodeBatch(request: DecodeRequest, clock: EventClock): DecodeReply {
+  const { bytes, ends, channels, channelNames } = request;
+  const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const payloads: Buffer[] = new Array<Buffer>(ends.length);
+  const names: string[] = new Array<string>(ends.length);
+  for (let i = 0, start = 0; i < ends.length; start = ends[i++]) {
+    payloads[i] = whole.subarray(start, ends[i]);
+    names[i] = channelNames[channels[i]];
+  }
+  return { id: request.id, ...decodePayloads(payloads, names, request.localReceived, clock) };
+}
+
+/** Decode raw payloads received on `channels` (the same index), in order. */
+export function decodePayloads(
+  payloads: readonly Buffer[], channels: readonly string[], localReceived: number, clock: EventClock,
+): Omit<DecodeReply, 'id'> {
   const events: CeleryEvent[] = [];
   const errors: Undecodable[] = [];
-  const { bytes, ends, channels, channelNames, localReceived } = request;
-  const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let start = 0;
   // Our zone once per batch, not a Date per message.
   const options = { clock, localUtcOffset: localUtcOffsetHours() };
-  for (let i = 0; i < ends.length; i++) {
-    const decoded = decodeRedisEventPayload(whole.subarray(start, ends[i]), channelNames[channels[i]], localReceived, options);
-    start = ends[i];
+  for (let i = 0; i < payloads.length; i++) {
+    const decoded = decodeRedisEventPayload(payloads[i], channels[i], localReceived, options);
     for (let k = 0; k < decoded.events.length; k++) events.push(decoded.events[k]);
     for (let k = 0; k < decoded.errors.length; k++) errors.push(decoded.errors[k]);
   }
-  return { id: request.id, events, errors, clock: clock.value };
+  return { events, errors, clock: clock.value };
 }

@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { EventClock } from '../celery/events';
 import type { Undecodable } from '../celery/rawMessage';
 import type { CeleryEvent } from '../celery/types';
-import { decodeBatch, type DecodeRequest, type ThreadReply } from './eventDecodeBatch';
+import { type DecodeRequest, decodePayloads, type ThreadReply } from './eventDecodeBatch';
 import { type PackedEvents, unpackEvents } from './eventColumns';
 
 /** Bytes received but not yet applied before reading pauses. */
@@ -194,7 +194,7 @@ export class EventDecoderThread {
   }
 
   private enqueueDecodedHere(batch: PostedBatch, fromThread = false): void {
-    const { events, errors, clock } = decodeBatch(packRequest(0, batch), this.fallbackClock);
+    const { events, errors, clock } = decodePayloads(batch.payloads, batch.channels, batch.localReceived, this.fallbackClock);
     this.enqueue({ events, count: events.length, errors, clock, bytes: batch.bytes, fromThread, next: 0, cursor: { asIs: 0 } });
   }
 
