@@ -37,6 +37,8 @@ export interface ThreadReply {
   packed: PackedEvents;
   errors: Undecodable[];
   clock: number;
+  /** The request's byte buffer, handed back for the next request (nothing on the thread refers to it). */
+  bytes?: ArrayBuffer;
   /** Set when decoding threw on the thread: the owner decodes the batch itself. */
   failed?: string;
 }

@@ -13,13 +13,14 @@ parentPort?.on('message', (request: DecodeRequest) => {
   let reply: ThreadReply;
   try {
     const { events, errors } = decodeBatch(request, clock);
-    reply = { id: request.id, packed: packEvents(events), errors, clock: clock.value };
+    reply = { id: request.id, packed: packEvents(events), errors, clock: clock.value, bytes: request.bytes.buffer };
   } catch (err) {
     // decodeBatch never throws by design; if it did, the owner decodes this batch itself.
     parentPort?.postMessage({ id: request.id, failed: String((err as Error)?.message ?? err) });
     return;
   }
   const { types, numbers, refs } = reply.packed;
-  // Fresh arrays this thread no longer needs: moved, not copied.
-  parentPort?.postMessage(reply, [types.buffer, numbers.buffer, refs.buffer]);
+  // Arrays this thread no longer needs: moved, not copied. The decoded events are strings and
+  // numbers of their own, so the request's bytes can go back to be filled again.
+  parentPort?.postMessage(reply, [types.buffer, numbers.buffer, refs.buffer, request.bytes.buffer]);
 });

@@ -24,6 +24,7 @@ import type { Undecodable } from '../celery/rawMessage';
 import type { CeleryEvent } from '../celery/types';
 import { type DecodeRequest, decodePayloads, type ThreadReply } from './eventDecodeBatch';
 import { type PackedEvents, unpackEvents } from './eventColumns';
+import { RequestBufferPool } from './requestBufferPool';
 
 /** Bytes received but not yet applied before reading pauses. */
 export const MAX_IN_FLIGHT_BYTES = 16 * 2 ** 20;
@@ -85,6 +86,8 @@ export class EventDecoderThread {
   /** Decoded batches in arrival order, waiting for their slice. */
   private ready: ReadyBatch[] = [];
   private applyScheduled = false;
+  /** The requests' byte buffers, back from the thread for the next requests. */
+  private readonly buffers = new RequestBufferPool(MAX_BATCHES_AHEAD + 1);
 
   constructor(
     scriptPath: string,
@@ -135,6 +138,7 @@ export class EventDecoderThread {
     this.payloads = [];
     this.channels = [];
     this.ready = [];
+    this.buffers.clear();
     if (worker) {
       worker.removeAllListeners();
       worker.on('error', () => undefined);
@@ -174,7 +178,7 @@ export class EventDecoderThread {
       return;
     }
     const id = this.nextId++;
-    const request = packRequest(id, batch);
+    const request = packRequest(id, batch, this.buffers.take(batch.bytes));
     this.pending.set(id, batch);
     this.aheadOfModel++;
     // Moved, not copied: the packed bytes are this request's own, and the batch keeps the payloads.
@@ -183,6 +187,7 @@ export class EventDecoderThread {
 
   private onReply(reply: ThreadReply): void {
     const batch = this.pending.get(reply.id);
+    if (reply.bytes) this.buffers.give(reply.bytes);
     if (!batch) return;
     this.pending.delete(reply.id);
     if (reply.failed !== undefined) {
@@ -261,12 +266,13 @@ export class EventDecoderThread {
   }
 }
 
-/** A batch as one request: its payloads in one byte array of their own, their channels by reference. */
-function packRequest(id: number, batch: PostedBatch): DecodeRequest {
+/**
+ * A batch as one request: its payloads copied into `buffer` (whole, so it can be moved to the
+ * thread; at least batch.bytes long), their channels by reference.
+ */
+function packRequest(id: number, batch: PostedBatch, buffer: ArrayBuffer): DecodeRequest {
   const { payloads } = batch;
-  // Not zero-filled and not a slice of Node's pool: every byte is written below, and the whole
-  // ArrayBuffer is this request's, so it can be moved to the thread.
-  const bytes = Buffer.allocUnsafeSlow(batch.bytes);
+  const bytes = Buffer.from(buffer, 0, batch.bytes);
   const ends = new Uint32Array(payloads.length);
   let at = 0;
   for (let i = 0; i < payloads.length; i++) {
