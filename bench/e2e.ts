@@ -13,8 +13,9 @@
  * Environment: BENCH_TASKS (maxTasks; the stream has twice as many tasks, default 100000),
  * BENCH_BATCH (worker buffer limit, default 24; 1 = one event per message), BENCH_E2E_RATE
  * (offered events/s, default 0 = as fast as the monitor takes them), BENCH_E2E_WINDOW (most events
- * in flight, default 10000; 0 = none, so Redis may cut a slow subscriber), BENCH_E2E_THREAD=1 (decode
- * on a worker thread, as the extension does; default in line, as the CLI does), BENCH_E2E_TIMELINE=1
+ * in flight, default 10000; 0 = none, so Redis may cut a slow subscriber), BENCH_E2E_THREAD (1, the
+ * default: decode on a worker thread, as the extension and the CLI's `watch` do; 0: in line, the
+ * path taken when the thread cannot start and by the one-shot CLI commands), BENCH_E2E_TIMELINE=1
  * (also print the rate in each half second).
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -30,8 +31,8 @@ import { threadCpuSeconds } from './threadCpu';
 import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublisher';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
-/** Decode on a worker thread, as the extension does (BENCH_E2E_THREAD=1), or in line, as the CLI does. */
-const THREAD = process.env.BENCH_E2E_THREAD === '1';
+/** Decode on a worker thread, as the extension and `watch` do, or in line (BENCH_E2E_THREAD=0). */
+const THREAD = process.env.BENCH_E2E_THREAD !== '0';
 const gc = (globalThis as { gc?: () => void }).gc;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 const load = (): string => loadavg().map((n) => n.toFixed(1)).join(' ');
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
   console.log(`Celery Lens end-to-end benchmark over Redis: maxTasks ${fmt(TASKS)}, stream of ${fmt(config.tasks)} new tasks, ` +
     `${config.batchLimit === 1 ? 'one event per message' : `task.multi batches of up to ${config.batchLimit}`}, ` +
     `offered ${config.rate ? `${fmt(config.rate)} events/s` : 'as fast as taken'}, window ${config.window ? fmt(config.window) : 'none'}, ` +
-    `decoding ${THREAD ? 'on a worker thread (the extension)' : 'in line (the CLI)'}, ` +
+    `decoding ${THREAD ? 'on a worker thread (the extension, the CLI\'s watch)' : 'in line (the fallback)'}, ` +
     `node ${process.version}, load average ${load()}`);
   const redis = await startBenchRedis();
   config.port = redis.port;

@@ -7,9 +7,15 @@ import type { MonitorSettings } from '../core/monitor/monitorTypes';
 import { CeleryLensError } from '../core/util/errors';
 import type { CliContext } from './context';
 
-export function createCliMonitor(ctx: CliContext, name: string, settings: MonitorSettings): ClusterMonitor {
+/**
+ * `decodeInWorker`: decode Redis events on a worker thread (dist/eventDecodeWorker.js beside the
+ * bundle), for a command that ingests the stream for long (`watch`); a one-shot command is better
+ * off without the thread's start-up.
+ */
+export function createCliMonitor(ctx: CliContext, name: string, settings: MonitorSettings, decodeInWorker = false): ClusterMonitor {
   return new ClusterMonitor({
     name,
+    decodeInWorker,
     brokerUrl: ctx.brokerUrl,
     backendUrl: ctx.backendUrl,
     managementUrl: ctx.managementUrl,

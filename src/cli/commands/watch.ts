@@ -22,12 +22,13 @@ export const watchCommand: CliCommand = {
     const duration = numberOption(options.duration, '--duration');
     const taskRows = numberOption(options.tasks, '--tasks', { min: 1, integer: true }) ?? 15;
     const intervalMs = interval * 1000;
+    // Decoding on a worker thread (true): at thousands of events a second, decoding here would hold back the frames.
     const monitor = createCliMonitor(ctx, 'watch', {
       // Inspect is a broadcast every worker answers: not more often than every 2 s.
       inspectIntervalMs: Math.max(intervalMs, 2000),
       queuePollIntervalMs: Math.max(intervalMs, 500),
       backfillLimit: 200,
-    });
+    }, true);
     const tty = process.stdout.isTTY === true && !ctx.out.json;
     // On a terminal the frame shows the connection state; elsewhere the log lines go to stderr.
     if (!tty) monitor.onDidLog((entry) => (entry.level !== 'info' ? ctx.out.warn(entry.message) : undefined));
@@ -43,7 +44,7 @@ export const watchCommand: CliCommand = {
           const { events, eventsLost, blocked, eventGaps, eventsEstimatedLost, lastEventGap, heartbeatSilence, heartbeatSilences } = monitor.health;
           const health = {
             events, eventsLost: eventsLost ?? 0, blocked, eventGaps: eventGaps ?? 0, eventsEstimatedLost: eventsEstimatedLost ?? 0, lastEventGap,
-            heartbeatSilence, heartbeatSilences: heartbeatSilences ?? 0,
+            heartbeatSilence, heartbeatSilences: heartbeatSilences ?? 0, eventDecoding: monitor.eventDecoding,
           };
           ctx.out.value({ at: Date.now() / 1000, connection: monitor.status, health, ...snapshot }, true);
         } else {

@@ -55,8 +55,9 @@ export interface ClusterMonitorOptions {
   /** Timer functions (tests). */
   timers?: Timers;
   /**
-   * Decode Redis events on a worker thread (the extension: its host thread then only applies
-   * them). Off by default (the CLI and tests decode in line). See eventDecoderThread.ts.
+   * Decode Redis events on a worker thread (the extension and the CLI's `watch`: their main thread
+   * then only applies them). Off by default (one-shot commands and tests decode in line). See
+   * eventDecoderThread.ts.
    */
   decodeInWorker?: boolean;
   /** The worker script (default: eventDecodeWorker.js beside this module or bundle). */
@@ -176,6 +177,14 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
   /** The connected result backend, if one is configured and reachable. */
   get backend(): RedisResultBackend | undefined {
     return this.supervisor.session?.backend;
+  }
+
+  /**
+   * Where the event stream is decoded: on the worker thread (a Redis broker with decodeInWorker,
+   * while the thread works), or on this thread (AMQP events arrive decoded by the client).
+   */
+  get eventDecoding(): 'worker thread' | 'this thread' {
+    return this.decoder?.threaded && this.options.brokerUrl.kind === 'redis' ? 'worker thread' : 'this thread';
   }
 
   get isActive(): boolean {

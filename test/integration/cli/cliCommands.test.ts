@@ -247,6 +247,15 @@ for (const kind of ['redis', 'amqp'] as const) {
       assert.match(result.stdout, /QUEUE\s+MESSAGES/);
     });
 
+    it('watch decodes Redis events on a worker thread (AMQP: on its own)', async () => {
+      const result = ok(await cli('--json', 'watch', '--duration', '3', '--interval', '0.5'));
+      const frames = result.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { health: { events: number; eventDecoding: string } });
+      assert.ok(frames.length >= 2, result.stdout);
+      const last = frames[frames.length - 1].health;
+      assert.equal(last.eventDecoding, kind === 'redis' ? 'worker thread' : 'this thread', result.stderr);
+      assert.ok(last.events > 0, 'the workers\' heartbeats reached the model');
+    });
+
     it('usage errors exit 2 and an unreachable broker exits 1 with one clear line', async () => {
       assert.equal((await cli('send')).code, 2);
       assert.equal((await cli('send', ADD, '--args', '{"not": "a list"}')).code, 2);
