@@ -17,6 +17,7 @@ import type { ConnectionUrl } from '../url/connectionUrl';
 import type { BackoffOptions } from '../util/backoff';
 import type { Disposable } from '../util/disposable';
 import { Emitter } from '../util/emitter';
+import { CeleryLensError } from '../util/errors';
 import { type Logger, silentLogger } from '../util/logger';
 import { ChangeCoalescer } from './changeCoalescer';
 import { ConnectionSupervisor } from './connectionSupervisor';
@@ -297,6 +298,13 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       onEventMessage: eventFeed(this.eventSink),
       // Raw payloads where the broker has them (Redis): to the decoding thread, or decoded here.
       rawEvents: {
+        subscribeElsewhere: (source) => this.decoder?.subscribe(source, {
+          onInterruption: (lostAt, resumedAt, reason) => this.subscriptionCut(lostAt, resumedAt, reason),
+          onLost: (reason) => {
+            const live = this.supervisor.session;
+            if (live) this.supervisor.fail(live, new CeleryLensError(`${reason}: subscribing to events again on this thread`, 'CLOSED'));
+          },
+        }),
         push: this.decoder ? (channel, payload) => this.decoder?.push(channel, payload) : rawEventFeed(this.eventSink),
         attach: (subscription) => (this.eventSubscription = subscription),
       },
@@ -354,6 +362,7 @@ export class ClusterMonitor implements MonitorEvents, Disposable {
       },
       onFailure: (reason) => this.recorder.problem('events', reason),
       onBackPressure: (paused) => this.eventSubscription?.setPaused?.(paused),
+      onLog: (level, message) => (level === 'warn' ? this.brokerLogger.warn(message) : this.brokerLogger.debug(message)),
     }, () => this.state.now());
   }
 

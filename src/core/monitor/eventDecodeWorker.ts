@@ -1,15 +1,23 @@
 /**
- * Worker-thread entry (bundled as dist/eventDecodeWorker.js): decodes packed batches of raw Redis
- * event payloads (eventDecodeBatch.ts) and posts the events back in columns (eventColumns.ts), so
- * the extension host thread only applies them.
+ * Worker-thread entry (bundled as dist/eventDecodeWorker.js): holds the Redis event subscription
+ * itself (threadEventSubscriber.ts), or decodes packed batches of raw payloads its owner received
+ * (eventDecodeBatch.ts); either way the events go back in columns (eventColumns.ts), so the
+ * extension host thread only applies them.
  */
 import { parentPort } from 'node:worker_threads';
 import { EventClock } from '../celery/events';
 import { decodeBatch, type DecodeRequest, type ThreadReply } from './eventDecodeBatch';
 import { packEvents } from './eventColumns';
+import { ThreadEventSubscriber } from './threadEventSubscriber';
+import type { ToSubscriber } from './threadSubscriptionProtocol';
 
 const clock = new EventClock();
-parentPort?.on('message', (request: DecodeRequest) => {
+const subscriber = new ThreadEventSubscriber((message, transfer) => parentPort?.postMessage(message, transfer ?? []), clock);
+parentPort?.on('message', (request: DecodeRequest | ToSubscriber) => {
+  if ('kind' in request) {
+    subscriber.handle(request);
+    return;
+  }
   let reply: ThreadReply;
   try {
     const { events, errors } = decodeBatch(request, clock);

@@ -1,6 +1,11 @@
 /**
  * Decoding the Redis event stream on a worker thread, so the thread that owns the model (the
- * extension host) spends its time applying events, not parsing JSON. Raw payloads are queued, packed
+ * extension host) spends its time applying events, not parsing JSON. Two ways:
+ * - `subscribe`: the thread holds the event subscription itself (threadEventSubscriber.ts) and
+ *   posts decoded batches; this thread never sees a raw message. If the thread fails, the live
+ *   subscription hears onLost and its owner subscribes again here (a gap, reported as one);
+ * - `push`: this thread received the payloads (the thread was not there when it subscribed).
+ *   Raw payloads are queued, packed
  * (eventDecodeBatch.ts) into requests of at most MAX_BATCH_MESSAGES and posted; replies come back in
  * order and are handed to `onDecoded`.
  *
@@ -24,18 +29,19 @@ import type { Undecodable } from '../celery/rawMessage';
 import type { CeleryEvent } from '../celery/types';
 import { type DecodeRequest, decodePayloads, type ThreadReply } from './eventDecodeBatch';
 import { type PackedEvents, unpackEvents } from './eventColumns';
+import { MAX_BATCH_MESSAGES, MAX_BATCHES_AHEAD, MAX_IN_FLIGHT_BYTES } from './decoderLimits';
 import { RequestBufferPool } from './requestBufferPool';
+import type { Subscription } from '../broker/broker';
+import type { RedisEventSource } from '../broker/redis/redisEventSource';
+import { type FromSubscriber, isSubscriberMessage } from './threadSubscriptionProtocol';
+import { type ThreadSubscriptionHandlers, ThreadSubscriptions } from './threadSubscriptions';
 
-/** Bytes received but not yet applied before reading pauses. */
-export const MAX_IN_FLIGHT_BYTES = 16 * 2 ** 20;
+export { MAX_BATCHES_AHEAD, MAX_IN_FLIGHT_BYTES };
+
 /** Longest a burst of decoded batches may hold the thread before it yields. */
 export const APPLY_SLICE_MS = 8;
 /** Events applied between two looks at the clock. */
 const APPLY_CHUNK = 256;
-/** Most messages in one request, so one reply never takes long to receive. */
-const MAX_BATCH_MESSAGES = 1024;
-/** Requests with the thread or decoded and not yet applied: enough to keep the thread busy. */
-export const MAX_BATCHES_AHEAD = 3;
 
 /** Messages posted to the thread, kept (by reference, not copied) until its reply, to decode here if it fails. */
 interface PostedBatch {
@@ -55,8 +61,12 @@ interface ReadyBatch {
   clock: number;
   /** Bytes of raw payload it stands for (back-pressure accounting). */
   bytes: number;
-  /** Decoded by the thread: applying it lets the next request go. */
+  /** Decoded by the thread from a request: applying it lets the next request go. */
   fromThread: boolean;
+  /** Decoded by the thread from its own subscription: applying it is told to the thread. */
+  fromSubscription?: boolean;
+  /** No events: a notice from the thread, handled once everything before it is applied. */
+  notice?: () => void;
   next: number;
   cursor: { asIs: number };
 }
@@ -67,6 +77,8 @@ export interface DecoderThreadHooks {
   onFailure(reason: string): void;
   /** true: stop reading the socket for now; false: go on. */
   onBackPressure?(paused: boolean): void;
+  /** What the thread's own event subscription logs (safe to show). */
+  onLog?(level: 'debug' | 'warn', message: string): void;
 }
 
 export class EventDecoderThread {
@@ -88,6 +100,7 @@ export class EventDecoderThread {
   private applyScheduled = false;
   /** The requests' byte buffers, back from the thread for the next requests. */
   private readonly buffers = new RequestBufferPool(MAX_BATCHES_AHEAD + 1);
+  private readonly subscriptions = new ThreadSubscriptions((message) => this.worker?.postMessage(message));
 
   constructor(
     scriptPath: string,
@@ -100,7 +113,7 @@ export class EventDecoderThread {
     }
     const worker = new Worker(scriptPath);
     worker.unref();
-    worker.on('message', (reply: ThreadReply) => this.onReply(reply));
+    worker.on('message', (reply: ThreadReply | FromSubscriber) => (isSubscriberMessage(reply) ? this.onSubscriberMessage(reply) : this.onReply(reply)));
     worker.on('error', (err) => this.fail(`the event decoding thread failed: ${err.message}`));
     worker.on('exit', (code) => this.fail(`the event decoding thread exited (code ${code})`));
     this.worker = worker;
@@ -114,6 +127,15 @@ export class EventDecoderThread {
   /** Whether decoding still happens on the worker thread. */
   get threaded(): boolean {
     return this.worker !== undefined;
+  }
+
+  /**
+   * Have the thread hold the Redis event subscription itself: its batches arrive decoded, and
+   * nothing is pushed. Undefined when there is no thread (then subscribe here and push).
+   */
+  subscribe(source: RedisEventSource, handlers: ThreadSubscriptionHandlers): Promise<Subscription> | undefined {
+    if (!this.worker || this.closed) return undefined;
+    return this.subscriptions.subscribe(source, handlers);
   }
 
   /** One raw pub/sub message. */
@@ -139,6 +161,7 @@ export class EventDecoderThread {
     this.channels = [];
     this.ready = [];
     this.buffers.clear();
+    this.subscriptions.threadGone('the event decoding thread was stopped', false);
     if (worker) {
       worker.removeAllListeners();
       worker.on('error', () => undefined);
@@ -198,6 +221,21 @@ export class EventDecoderThread {
     this.enqueue({ packed, count: packed.count, errors, clock, bytes: batch.bytes, fromThread: true, next: 0, cursor: { asIs: 0 } });
   }
 
+  private onSubscriberMessage(message: FromSubscriber): void {
+    if (message.kind === 'events') {
+      const { packed, errors, clock } = message;
+      // The thread accounts for its own bytes (it pauses its socket): none count here.
+      this.enqueue({ packed, count: packed.count, errors, clock, bytes: 0, fromThread: false, fromSubscription: true, next: 0, cursor: { asIs: 0 } });
+    } else if (message.kind === 'interrupted') {
+      // Behind the batches of what arrived before the cut (the gap's clock estimate needs them applied).
+      this.enqueue({ count: 0, errors: [], clock: 0, bytes: 0, fromThread: false, next: 0, cursor: { asIs: 0 }, notice: () => this.subscriptions.handle(message) });
+    } else if (message.kind === 'log') {
+      this.hooks.onLog?.(message.level, message.message);
+    } else {
+      this.subscriptions.handle(message);
+    }
+  }
+
   private enqueueDecodedHere(batch: PostedBatch, fromThread = false): void {
     const { events, errors, clock } = decodePayloads(batch.payloads, batch.channels, batch.localReceived, this.fallbackClock);
     this.enqueue({ events, count: events.length, errors, clock, bytes: batch.bytes, fromThread, next: 0, cursor: { asIs: 0 } });
@@ -216,6 +254,11 @@ export class EventDecoderThread {
     let done = 0;
     while (done < this.ready.length && !this.closed) {
       const batch = this.ready[done];
+      if (batch.notice) {
+        batch.notice();
+        done++;
+        continue;
+      }
       if (batch.clock > this.fallbackClock.value) this.fallbackClock.value = batch.clock;
       const from = batch.next;
       const to = Math.min(batch.count, from + APPLY_CHUNK);
@@ -239,6 +282,7 @@ export class EventDecoderThread {
   /** A batch is in the model: its bytes no longer count, and a thread batch makes room for the next. */
   private applied(batch: ReadyBatch): void {
     this.inFlightBytes -= batch.bytes;
+    if (batch.fromSubscription) this.worker?.postMessage({ kind: 'applied' });
     if (batch.fromThread && this.aheadOfModel > 0) {
       this.aheadOfModel--;
       if (this.payloads.length) this.scheduleFlush();
@@ -258,6 +302,7 @@ export class EventDecoderThread {
     worker.on('error', () => undefined);
     void worker.terminate();
     this.hooks.onFailure(reason);
+    this.subscriptions.threadGone(reason, true);
     // Behind what is already decoded and waiting, so the order holds.
     const kept = [...this.pending.entries()].sort((a, b) => a[0] - b[0]);
     this.pending.clear();

@@ -9,6 +9,7 @@ import { reportsNotices, type BrokerNotice } from '../broker/brokerNotices';
 import { createBroker } from '../broker/createBroker';
 import type { RawMessage, Undecodable } from '../celery/rawMessage';
 import { RemoteControl } from '../control/remoteControl';
+import type { RedisEventSource } from '../broker/redis/redisEventSource';
 import type { ConnectionUrl } from '../url/connectionUrl';
 import type { Disposable } from '../util/disposable';
 import { withTimeout } from '../util/errors';
@@ -31,6 +32,11 @@ export interface SessionConfig {
 
 /** Where raw Redis event payloads go when they are decoded elsewhere (EventDecoderThread). */
 export interface RawEventSink {
+  /**
+   * Have someone else (the decoding thread) hold the subscription from its description; undefined
+   * when it cannot, and the session subscribes itself and pushes.
+   */
+  subscribeElsewhere?(source: RedisEventSource): Promise<Subscription> | undefined;
   push(channel: string, payload: Buffer): void;
   /** The subscription feeding it (for back-pressure). */
   attach(subscription: Subscription): void;
@@ -64,6 +70,7 @@ function reportsConnectionLoss(broker: Broker): broker is Broker & ConnectionLos
 /** RedisBroker hands out raw event payloads; the Broker interface only decoded messages. */
 interface RawEventSource {
   subscribeRawEvents(onRaw: (channel: string, payload: Buffer) => void): Promise<Subscription>;
+  eventSource(): RedisEventSource;
 }
 
 function hasRawEvents(broker: Broker): broker is Broker & RawEventSource {
@@ -119,7 +126,8 @@ export class MonitorSession {
       await broker.connect();
       const raw = handlers.rawEvents;
       if (raw && hasRawEvents(broker)) {
-        const subscription = await broker.subscribeRawEvents((channel, payload) => raw.push(channel, payload));
+        const subscription = await (raw.subscribeElsewhere?.(broker.eventSource()) ??
+          broker.subscribeRawEvents((channel, payload) => raw.push(channel, payload)));
         raw.attach(subscription);
         session.eventSubscription = subscription;
       } else {

@@ -6,8 +6,9 @@ import { rawBrokerFor, type RawBroker } from '../cli/rawBroker';
 import { celeryPythonJson, getCluster, redisFor, waitFor, type TestCluster } from '../support';
 import { monitorFor, sendTask, stopAllMonitors, waitForTask, type MonitorUnderTest } from './monitorSupport';
 
-for (const kind of ['redis', 'amqp'] as const) {
-  describe(`(integration) ClusterMonitor on ${kind}`, function () {
+// Redis twice: decoding in line, and with the decoding thread holding the event subscription (the extension's way).
+for (const [kind, threaded] of [['redis', false], ['redis', true], ['amqp', false]] as const) {
+  describe(`(integration) ClusterMonitor on ${kind}${threaded ? ', decoding thread' : ''}`, function () {
     this.timeout(90_000);
     let cluster: TestCluster;
     let raw: RawBroker;
@@ -18,13 +19,14 @@ for (const kind of ['redis', 'amqp'] as const) {
     before(async () => {
       cluster = getCluster(kind);
       raw = rawBrokerFor(cluster);
-      live = monitorFor(cluster);
+      live = monitorFor(cluster, {}, 'test', threaded);
       monitor = live.monitor;
       monitor.onDidChange(() => changes++);
       const statuses: string[] = [];
       monitor.onDidChangeStatus((s) => statuses.push(s.kind));
       await monitor.start();
       assert.deepEqual(statuses, ['connecting', 'connected'], JSON.stringify(monitor.status));
+      assert.equal(monitor.eventDecoding, threaded ? 'worker thread' : 'this thread');
     });
 
     after(async () => {
@@ -137,7 +139,7 @@ for (const kind of ['redis', 'amqp'] as const) {
       await raw.createQueue(idle);
       try {
         const queued = await raw.pushTask(idle, 5);
-        const fresh = monitorFor(cluster, { peekAmqpOnBackfill: true }, 'fresh').monitor;
+        const fresh = monitorFor(cluster, { peekAmqpOnBackfill: true }, 'fresh', threaded).monitor;
         let eventsAtConnect = -1;
         fresh.onDidChangeStatus((s) => {
           if (s.kind === 'connected') eventsAtConnect = fresh.state.eventCount;
@@ -161,7 +163,7 @@ for (const kind of ['redis', 'amqp'] as const) {
         if (kind === 'redis' || cluster.managementUrl) assert.equal(fresh.queues.find((q) => q.name === idle)?.messages, 1, 'the idle queue is listed with its depth');
         if (kind === 'amqp' && cluster.managementUrl) {
           // Off by default: peeking RabbitMQ marks messages redelivered.
-          const cautious = monitorFor(cluster, {}, 'cautious').monitor;
+          const cautious = monitorFor(cluster, {}, 'cautious', threaded).monitor;
           await cautious.start();
           assert.equal(cautious.state.tasks.has(queued), false);
           await cautious.stop();
@@ -189,7 +191,7 @@ for (const kind of ['redis', 'amqp'] as const) {
     });
 
     it('stop() is idempotent and ends idle', async () => {
-      const extra = monitorFor(cluster, {}, 'extra').monitor;
+      const extra = monitorFor(cluster, {}, 'extra', threaded).monitor;
       await extra.start();
       await Promise.all([extra.stop(), extra.stop()]);
       await extra.stop();

@@ -27,9 +27,12 @@ export interface MonitorUnderTest {
 const started = new Set<ClusterMonitor>();
 
 /** A monitor for a cluster (not started); stopped by {@link stopAllMonitors}. */
-export function monitorFor(cluster: Pick<TestCluster, 'brokerUrl' | 'backendUrl' | 'managementUrl'>, settings: MonitorSettings = {}, name = 'test'): MonitorUnderTest {
+export function monitorFor(
+  cluster: Pick<TestCluster, 'brokerUrl' | 'backendUrl' | 'managementUrl'>, settings: MonitorSettings = {}, name = 'test', decodeInWorker = false,
+): MonitorUnderTest {
   const monitor = new ClusterMonitor({
     name,
+    decodeInWorker,
     brokerUrl: parseConnectionUrl(cluster.brokerUrl),
     backendUrl: cluster.backendUrl ? parseConnectionUrl(cluster.backendUrl) : undefined,
     managementUrl: cluster.managementUrl,

@@ -15,16 +15,13 @@ import { Emitter } from '../../util/emitter';
 import { type Logger, silentLogger } from '../../util/logger';
 import type { BrokerNotice } from '../brokerNotices';
 import { BlockingPool } from './blockingPool';
-import { EVENT_EXCHANGE, fanoutChannel } from './kombuKeys';
 import { pidboxBroadcast } from './redisPidbox';
 import { DEFAULT_COMMAND_TIMEOUT_MS, openRedis, type RedisClientOptions } from './redisClient';
 import { RedisConnections } from './redisConnections';
+import { eventSubscriptionRequest, type RedisEventSource } from './redisEventSource';
 import { publishToRedis } from './redisPublish';
 import { listBoundQueues, listUnackedEntries, peekQueue, purgeQueue, queueDepths } from './redisQueues';
 import { moveQueuedMessage, peekQueueWindow, restoreUnackedMessage } from './redisMessageOps';
-
-const SUBSCRIPTION_CUT = 'Redis closed the event subscription (it cuts a subscriber that falls more than ' +
-  '`client-output-buffer-limit pubsub` behind, dropping what it buffered; a restart or a network drop does the same)';
 
 export class RedisBroker implements Broker {
   readonly kind = 'redis' as const;
@@ -73,16 +70,15 @@ export class RedisBroker implements Broker {
 
   /** The `celeryev` stream as raw pub/sub payloads (kombu envelopes), for a decoder elsewhere (a worker thread). */
   async subscribeRawEvents(onRaw: (channel: string, payload: Buffer) => void): Promise<Subscription> {
-    return this.connections.subscribe({
-      connect: () => this.open('event subscriber', false),
-      pattern: `${fanoutChannel(this.url.db, EVENT_EXCHANGE)}/*`,
-      what: 'Subscribing to events',
-      handlerName: 'event handler',
+    return this.connections.subscribe(eventSubscriptionRequest(this.eventSource(), this.logger, {
       onMessage: onRaw,
-      onInterruption: (lostAt, resumedAt, reason) => this.notices.fire({ kind: 'events-interrupted', lostAt, resumedAt, reason: reason ?? SUBSCRIPTION_CUT }),
-      // A wedged subscriber is given as long as any command to answer, after as long a silence.
-      liveness: { idleMs: this.commandTimeoutMs, timeoutMs: this.commandTimeoutMs },
-    });
+      onInterruption: (lostAt, resumedAt, reason) => this.notices.fire({ kind: 'events-interrupted', lostAt, resumedAt, reason }),
+    }));
+  }
+
+  /** The same subscription as plain data, for a thread that opens it itself (see redisEventSource.ts). */
+  eventSource(): RedisEventSource {
+    return { url: this.url, connectTimeoutMs: this.options.connectTimeoutMs, commandTimeoutMs: this.commandTimeoutMs };
   }
 
   /** The event subscription cut and restored by the client's reconnect (see {@link BrokerNotice}). */
