@@ -15,7 +15,7 @@
  * One subscription at a time, each with the owner's id; subscribe and unsubscribe run in order.
  */
 import type { Subscription } from '../broker/broker';
-import { type RedisEventSource, subscribeEventSource } from '../broker/redis/redisEventSource';
+import { type RedisEventHandlers, type RedisEventSource, subscribeEventSource } from '../broker/redis/redisEventSource';
 import { safeMessage } from '../broker/redis/redisClient';
 import type { EventClock } from '../celery/events';
 import { CeleryLensError } from '../util/errors';
@@ -26,6 +26,8 @@ import { decodePayloads } from './eventDecodeBatch';
 import type { FromSubscriber, ToSubscriber } from './threadSubscriptionProtocol';
 
 export type PostToOwner = (message: FromSubscriber, transfer?: ArrayBuffer[]) => void;
+/** Opens the subscription (subscribeEventSource; tests give a fake one). */
+export type OpenEventSubscription = (source: RedisEventSource, logger: Logger, handlers: RedisEventHandlers) => Promise<Subscription>;
 
 export class ThreadEventSubscriber {
   private current: { id: number; subscription?: Subscription } | undefined;
@@ -42,7 +44,11 @@ export class ThreadEventSubscriber {
   private flushScheduled = false;
   private readonly logger: Logger;
 
-  constructor(private readonly post: PostToOwner, private readonly clock: EventClock) {
+  constructor(
+    private readonly post: PostToOwner,
+    private readonly clock: EventClock,
+    private readonly open: OpenEventSubscription = subscribeEventSource,
+  ) {
     const log = (level: 'debug' | 'warn') => (message: string) => post({ kind: 'log', level, message });
     this.logger = { trace: () => undefined, debug: log('debug'), info: log('debug'), warn: log('warn'), error: log('warn') };
   }
@@ -74,7 +80,7 @@ export class ThreadEventSubscriber {
     const current: { id: number; subscription?: Subscription } = { id };
     this.current = current;
     try {
-      current.subscription = await subscribeEventSource(source, this.logger, {
+      current.subscription = await this.open(source, this.logger, {
         onMessage: (channel, payload) => {
           if (this.current === current) this.receive(channel, payload);
         },
