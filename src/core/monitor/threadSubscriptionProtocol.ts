@@ -8,10 +8,7 @@ import type { ProbeVerdict } from '../broker/redis/subscriberProbe';
 import type { Undecodable } from '../celery/rawMessage';
 import type { PackedEvents } from './eventColumns';
 
-/**
- * To the thread. (A DecodeRequest, the other kind of message, has no `kind`.) Each subscription
- * has the owner's id; a new one replaces the current one.
- */
+/** To the thread. Each subscription has the owner's id; a new one replaces the current one. */
 export type ToSubscriber =
   | { kind: 'subscribe'; id: number; source: RedisEventSource }
   /** One `events` batch is applied: the thread may post another (see MAX_BATCHES_AHEAD). */
@@ -20,7 +17,7 @@ export type ToSubscriber =
   | { kind: 'probe'; id: number }
   | { kind: 'unsubscribe'; id: number };
 
-/** From the thread. (A ThreadReply, the other kind, has no `kind`.) */
+/** From the thread. */
 export type FromSubscriber =
   | { kind: 'subscribed'; id: number }
   /** The connect or PSUBSCRIBE failed; `message` is safe to show, `code` a CeleryLensError code. */
@@ -31,7 +28,3 @@ export type FromSubscriber =
   | { kind: 'log'; level: 'debug' | 'warn'; message: string }
   | { kind: 'probed'; id: number; verdict: ProbeVerdict }
   | { kind: 'unsubscribed'; id: number };
-
-export function isSubscriberMessage(message: unknown): message is FromSubscriber {
-  return typeof (message as { kind?: unknown }).kind === 'string';
-}

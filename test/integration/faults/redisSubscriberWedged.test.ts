@@ -58,9 +58,19 @@ describe('(integration) a wedged Redis event subscriber (half-open pub/sub conne
     };
   }
 
-  it('never pings a busy stream; a wedged one is noticed within the command timeout, resubscribed, the gap recorded and backfilled, and events flow again', async () => {
+  // In line, and with the decoding thread holding the subscription (its probe runs on that thread).
+  for (const decodeInWorker of [false, true]) {
+  it(`never pings a busy stream; a wedged one is noticed within the command timeout, resubscribed, the gap recorded and backfilled, and events flow again (${decodeInWorker ? 'decoding thread' : 'in line'})`, async () => {
+    await monitor?.stop();
+    await publisher?.close();
+    publisher = undefined;
+    backend?.disconnect();
+    // A fresh proxy: its counts are this run's.
+    await proxy.close();
+    proxy = await freezingProxy(redis.port);
     monitor = new ClusterMonitor({
       name: 'wedged',
+      decodeInWorker,
       // Events and commands through the proxy; the result backend straight to Redis.
       brokerUrl: parseConnectionUrl(proxy.url(0)),
       backendUrl: parseConnectionUrl(redis.url(1)),
@@ -126,4 +136,5 @@ describe('(integration) a wedged Redis event subscriber (half-open pub/sub conne
       await stop();
     }
   });
+  }
 });
