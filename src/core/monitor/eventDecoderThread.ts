@@ -26,8 +26,6 @@ import { decodePayloads } from './eventDecodeBatch';
 import type { FromSubscriber } from './threadSubscriptionProtocol';
 import { type ThreadSubscriptionHandlers, ThreadSubscriptions } from './threadSubscriptions';
 
-export { MAX_IN_FLIGHT_BYTES };
-
 /** Longest a burst of decoded batches may hold the thread before it yields. */
 export const APPLY_SLICE_MS = 8;
 /** Events applied between two looks at the clock. */

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { decodeEventMessage, EventClock } from '../../../src/core/celery/events';
 import { isUndecodable, parseRedisEnvelope, type Undecodable } from '../../../src/core/celery/rawMessage';
 import type { CeleryEvent } from '../../../src/core/celery/types';
-import { APPLY_SLICE_MS, EventDecoderThread, MAX_IN_FLIGHT_BYTES } from '../../../src/core/monitor/eventDecoderThread';
+import { MAX_IN_FLIGHT_BYTES } from '../../../src/core/monitor/decoderLimits';
+import { APPLY_SLICE_MS, EventDecoderThread } from '../../../src/core/monitor/eventDecoderThread';
 import { parseConnectionUrl, type RedisConnectionUrl } from '../../../src/core/url/connectionUrl';
 import { definedFields } from './definedFields';
 

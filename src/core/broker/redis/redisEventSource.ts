@@ -10,7 +10,7 @@ import { EVENT_EXCHANGE, fanoutChannel } from './kombuKeys';
 import { type PatternSubscriptionRequest, subscribePattern } from './patternSubscription';
 import { DEFAULT_COMMAND_TIMEOUT_MS, openRedis } from './redisClient';
 
-export const SUBSCRIPTION_CUT = 'Redis closed the event subscription (it cuts a subscriber that falls more than ' +
+const SUBSCRIPTION_CUT = 'Redis closed the event subscription (it cuts a subscriber that falls more than ' +
   '`client-output-buffer-limit pubsub` behind, dropping what it buffered; a restart or a network drop does the same)';
 
 export interface RedisEventSource {
