@@ -93,7 +93,8 @@ export class RedisResultBackend {
    */
   async subscribeResults(onMeta: (meta: TaskMeta | Undecodable) => void): Promise<Subscription> {
     return this.connections.subscribe({
-      connect: () => openRedis(this.url, { ...this.clientOptions(), role: 'result subscriber' }),
+      role: 'result subscriber',
+      connectTimeoutMs: this.options.connectTimeoutMs,
       pattern: `${TASK_META_PREFIX}*`,
       what: 'Subscribing to results',
       handlerName: 'result handler',

@@ -7,7 +7,7 @@
  * Flow control: at most MAX_BATCHES_AHEAD batches are posted and not yet applied by the owner
  * (it says `applied` for each); raw messages wait here meanwhile, and past MAX_IN_FLIGHT_BYTES of
  * them the socket is paused until half is decoded, so Redis buffers for us. If it cuts us for
- * that, the client's reconnect subscribes again and the cut is reported (`interrupted`) as a gap.
+ * that, the subscription's reconnect subscribes again and the cut is reported (`interrupted`) as a gap.
  *
  * A cut is posted in order, behind the batches of what arrived before it: the owner must apply those
  * first, or the gap's Lamport-clock estimate would count from before them.

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Redis from 'ioredis';
 import { RedisBroker } from '../../../src/core/broker/redis/redisBroker';
 import { parseConnectionUrl, type RedisConnectionUrl } from '../../../src/core/url/connectionUrl';
 import { testRunDir, waitFor } from '../support';
@@ -57,6 +58,29 @@ describe('(integration) Redis broker over TLS (rediss://)', function () {
   it('refuses an unverifiable certificate unless ssl_cert_reqs=none', async () => {
     assert.match(await attempt(`rediss://127.0.0.1:${port}/0`), /^error Cannot connect to Redis rediss:\/\/127\.0\.0\.1:\d+\/0 .*self-signed certificate.*\(the server's certificate is not trusted: name its CA with ssl_ca_certs=/);
     assert.equal(await attempt(`rediss://127.0.0.1:${port}/0?ssl_cert_reqs=none`), 'ok 0');
+  });
+
+  it('subscribes to events over TLS on its own connection, and refuses an unverifiable certificate there too', async () => {
+    const verified = new RedisBroker(parseConnectionUrl(`rediss://127.0.0.1:${port}/0?ssl_ca_certs=${encodeURIComponent(cert)}`) as RedisConnectionUrl, { connectTimeoutMs: 3000 });
+    const publisher = new Redis({ port, host: '127.0.0.1', tls: { ca: fs.readFileSync(cert) } });
+    try {
+      const heard: string[] = [];
+      await verified.subscribeRawEvents((channel, payload) => heard.push(`${channel} ${payload.toString()}`));
+      await waitFor(async () => {
+        await publisher.publish('/0.celeryev/task.started', 'over tls');
+        return heard.length > 0;
+      }, 5000, 'an event over TLS');
+      assert.equal(heard[0], '/0.celeryev/task.started over tls');
+    } finally {
+      publisher.disconnect();
+      await verified.close();
+    }
+    const unverified = new RedisBroker(parseConnectionUrl(`rediss://127.0.0.1:${port}/0`) as RedisConnectionUrl, { connectTimeoutMs: 3000 });
+    try {
+      await assert.rejects(unverified.subscribeRawEvents(() => undefined), /^RedisUnavailableError: Cannot connect to Redis rediss:\/\/127\.0\.0\.1:\d+\/0 \(event subscriber\): self-signed certificate.*name its CA with ssl_ca_certs=/);
+    } finally {
+      await unverified.close();
+    }
   });
 
   it('fails fast when plain redis:// is pointed at the TLS port', async () => {

@@ -1,5 +1,6 @@
 /**
- * The {@link Broker} for Redis (kombu's Redis transport), on ioredis. One command connection is
+ * The {@link Broker} for Redis (kombu's Redis transport), on ioredis (the pub/sub subscriptions on
+ * connections of their own, subscriberConnection.ts). One command connection is
  * opened by connect(); the event subscriptions and the BRPOP connections used by broadcasts get
  * their own connections, because a subscribed or blocked connection cannot run other commands.
  */
@@ -70,7 +71,7 @@ export class RedisBroker implements Broker {
 
   /** The `celeryev` stream as raw pub/sub payloads (kombu envelopes), for a decoder elsewhere (a worker thread). */
   async subscribeRawEvents(onRaw: (channel: string, payload: Buffer) => void): Promise<Subscription> {
-    return this.connections.subscribe(eventSubscriptionRequest(this.eventSource(), this.logger, {
+    return this.connections.subscribe(eventSubscriptionRequest(this.eventSource(), {
       onMessage: onRaw,
       onInterruption: (lostAt, resumedAt, reason) => this.notices.fire({ kind: 'events-interrupted', lostAt, resumedAt, reason }),
     }));
@@ -81,7 +82,7 @@ export class RedisBroker implements Broker {
     return { url: this.url, connectTimeoutMs: this.options.connectTimeoutMs, commandTimeoutMs: this.commandTimeoutMs };
   }
 
-  /** The event subscription cut and restored by the client's reconnect (see {@link BrokerNotice}). */
+  /** The event subscription cut and restored by its reconnect (see {@link BrokerNotice}). */
   onNotice(listener: (notice: BrokerNotice) => void): Disposable {
     return this.notices.event(listener);
   }

@@ -8,7 +8,7 @@ import type { RedisConnectionUrl } from '../../url/connectionUrl';
 import type { Logger } from '../../util/logger';
 import { EVENT_EXCHANGE, fanoutChannel } from './kombuKeys';
 import { type PatternSubscriptionRequest, subscribePattern } from './patternSubscription';
-import { DEFAULT_COMMAND_TIMEOUT_MS, openRedis } from './redisClient';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from './redisClient';
 
 const SUBSCRIPTION_CUT = 'Redis closed the event subscription (it cuts a subscriber that falls more than ' +
   '`client-output-buffer-limit pubsub` behind, dropping what it buffered; a restart or a network drop does the same)';
@@ -21,17 +21,16 @@ export interface RedisEventSource {
 
 export interface RedisEventHandlers {
   onMessage(channel: string, payload: Buffer): void;
-  /** The subscription was cut and re-made by the client's reconnect; `reason` is safe to show. */
+  /** The subscription was cut and made again (patternSubscription.ts); `reason` is safe to show. */
   onInterruption(lostAt: number, resumedAt: number, reason: string): void;
 }
 
 /** The PSUBSCRIBE of the `celeryev` fanout on a connection of its own. */
-export function eventSubscriptionRequest(source: RedisEventSource, logger: Logger, handlers: RedisEventHandlers): PatternSubscriptionRequest {
+export function eventSubscriptionRequest(source: RedisEventSource, handlers: RedisEventHandlers): PatternSubscriptionRequest {
   const commandTimeoutMs = source.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   return {
-    connect: () => openRedis(source.url, {
-      role: 'event subscriber', connectTimeoutMs: source.connectTimeoutMs, commandTimeoutMs, logger,
-    }),
+    role: 'event subscriber',
+    connectTimeoutMs: source.connectTimeoutMs,
     pattern: `${fanoutChannel(source.url.db, EVENT_EXCHANGE)}/*`,
     what: 'Subscribing to events',
     handlerName: 'event handler',
@@ -44,5 +43,5 @@ export function eventSubscriptionRequest(source: RedisEventSource, logger: Logge
 
 /** Open the subscription outside a broker (on the decoding thread). */
 export function subscribeEventSource(source: RedisEventSource, logger: Logger, handlers: RedisEventHandlers): Promise<Subscription> {
-  return subscribePattern(source.url, logger, eventSubscriptionRequest(source, logger, handlers), () => undefined);
+  return subscribePattern(source.url, logger, eventSubscriptionRequest(source, handlers), () => undefined);
 }

@@ -13,7 +13,7 @@
 
 /** What the probe watches: one subscribed connection. */
 export interface ProbeTarget {
-  /** Bytes read so far, never decreasing (summed over the client's reconnects). */
+  /** Bytes read so far, never decreasing (summed over the connections a reconnect replaced). */
   bytesRead(): number;
   /** False while nothing can be read: paused for back-pressure, or not connected. */
   isReading(): boolean;
