@@ -79,10 +79,11 @@ function commonBody(payload: Buffer): { text: string; where: string } | undefine
 
 /**
  * Decode one pub/sub payload of the `celeryev` stream received on `channel`. Never throws; errors
- * name the event's routing key (or `celeryev`), as decodeEventMessage's do.
+ * name the event's routing key (or `celeryev`), as decodeEventMessage's do. Events and errors are
+ * appended to `out` when given (a batch's lists: no lists per message), else to new lists.
  */
 export function decodeRedisEventPayload(
-  payload: Buffer, channel: string, localReceived: number, options?: EventDecodeOptions,
+  payload: Buffer, channel: string, localReceived: number, options?: EventDecodeOptions, out: DecodedEvents = { events: [], errors: [] },
 ): DecodedEvents {
   const common = commonBody(payload);
   if (common !== undefined) {
@@ -94,13 +95,18 @@ export function decodeRedisEventPayload(
       parsed = false;
     }
     if (parsed) {
-      const out: DecodedEvents = { events: [], errors: [] };
       const facts = { size: payload.length, contentType: 'application/json', contentEncoding: 'utf-8' };
       collectEvents(body, common.where, facts, localReceived, options, out);
       return out;
     }
   }
   const raw = parseRedisEnvelope(payload, 'event', channel);
-  if (isUndecodable(raw)) return { events: [], errors: [raw] };
-  return decodeEventMessage(raw, raw.deliveryInfo.routingKey ?? 'celeryev', localReceived, options);
+  if (isUndecodable(raw)) {
+    out.errors.push(raw);
+    return out;
+  }
+  const decoded = decodeEventMessage(raw, raw.deliveryInfo.routingKey ?? 'celeryev', localReceived, options);
+  for (const event of decoded.events) out.events.push(event);
+  for (const error of decoded.errors) out.errors.push(error);
+  return out;
 }

@@ -18,14 +18,9 @@ export interface DecodedBatch {
 export function decodePayloads(
   payloads: readonly Buffer[], channels: readonly string[], localReceived: number, clock: EventClock,
 ): DecodedBatch {
-  const events: CeleryEvent[] = [];
-  const errors: Undecodable[] = [];
+  const out = { events: [] as CeleryEvent[], errors: [] as Undecodable[] };
   // Our zone once per batch, not a Date per message.
   const options = { clock, localUtcOffset: localUtcOffsetHours() };
-  for (let i = 0; i < payloads.length; i++) {
-    const decoded = decodeRedisEventPayload(payloads[i], channels[i], localReceived, options);
-    for (let k = 0; k < decoded.events.length; k++) events.push(decoded.events[k]);
-    for (let k = 0; k < decoded.errors.length; k++) errors.push(decoded.errors[k]);
-  }
-  return { events, errors, clock: clock.value };
+  for (let i = 0; i < payloads.length; i++) decodeRedisEventPayload(payloads[i], channels[i], localReceived, options, out);
+  return { events: out.events, errors: out.errors, clock: clock.value };
 }
