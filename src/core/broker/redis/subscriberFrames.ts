@@ -40,6 +40,8 @@ const MAX_REPLY_ITEMS = 1024;
 /** Channel texts kept for reuse: the event stream uses a handful, results one per task. */
 const CHANNEL_CACHE_SIZE = 8;
 const INCOMPLETE = -1;
+/** Bytes joined to a waiting frame whose lengths are not read yet: more than any frame head. */
+const HEAD_JOIN = 1024;
 const CR = 13;
 
 const PMESSAGE_HEAD = Buffer.from('*4\r\n$8\r\npmessage\r\n');
@@ -74,15 +76,11 @@ export class SubscriberFrameReader {
   /** Feed what the socket read. Throws a CeleryLensError (code PROTOCOL) on bytes that are not RESP2. */
   write(chunk: Buffer): void {
     let buf = chunk;
-    if (this.pendingBytes > 0) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.pendingBytes < this.needed) return;
-      buf = Buffer.concat(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
+    while (this.pendingBytes > 0) {
+      const rest = this.finishPending(buf);
+      if (rest === undefined) return;
+      buf = rest;
     }
-    this.needed = 0;
     let at = 0;
     while (at < buf.length) {
       const end = this.frame(buf, at);
@@ -93,6 +91,36 @@ export class SubscriberFrameReader {
       this.pending = [buf.subarray(at)];
       this.pendingBytes = buf.length - at;
     }
+  }
+
+  /**
+   * Go on with the waiting frame using the start of `chunk`: join what it needs (known, or while
+   * its lengths are not read, the next HEAD_JOIN bytes) and read it. Joining only that, not the
+   * whole chunk, spares a copy of every socket read that ends inside a frame, which nearly all do.
+   * Returns the rest of the chunk, or undefined when all of it went to a frame still waiting.
+   */
+  private finishPending(chunk: Buffer): Buffer | undefined {
+    const before = this.pendingBytes;
+    const joinLength = this.needed > 0 ? this.needed : before + Math.min(chunk.length, HEAD_JOIN);
+    if (before + chunk.length < joinLength) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      return undefined;
+    }
+    const taken = joinLength - before;
+    this.pending.push(chunk.subarray(0, taken));
+    const joined = Buffer.concat(this.pending, joinLength);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.needed = 0;
+    const end = this.frame(joined, 0);
+    if (end === INCOMPLETE) {
+      this.pending = [joined];
+      this.pendingBytes = joinLength;
+      return taken < chunk.length ? chunk.subarray(taken) : undefined;
+    }
+    // The frame began in what waited, so it took `end - before` bytes of the chunk.
+    return chunk.subarray(end - before);
   }
 
   /** Read the frame at `at`: the offset after it, or INCOMPLETE (with `needed` set when known). */

@@ -87,6 +87,37 @@ describe('(unit) redis subscriber frames', () => {
     assert.equal(views[1].buffer, chunk.buffer);
   });
 
+  it('reads any chunking of a long stream alike, joining only what each cut frame needs', () => {
+    const frames = Array.from({ length: 300 }, (_, i) => pmessageFrame('/0.celeryev/*', `/0.celeryev/task.${i % 7}`, 'x'.repeat(200 + ((i * 37) % 900))));
+    const stream = Buffer.concat(frames);
+    const expected = frames.map((_, i) => `/0.celeryev/task.${i % 7} ${200 + ((i * 37) % 900)}`);
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const concat = Buffer.concat;
+    for (let round = 0; round < 20; round++) {
+      const heard: string[] = [];
+      const r = new SubscriberFrameReader({ onMessage: (channel, payload) => heard.push(`${channel} ${payload.length}`), onReply: () => undefined });
+      let joinedMost = 0;
+      Buffer.concat = ((list: readonly Uint8Array[], length?: number) => {
+        const joined = concat(list, length);
+        joinedMost = Math.max(joinedMost, joined.length);
+        return joined;
+      }) as typeof Buffer.concat;
+      try {
+        for (let at = 0; at < stream.length;) {
+          const size = 1 + Math.floor(random() * (round % 2 ? 64 : 8192));
+          r.write(stream.subarray(at, at + size));
+          at += size;
+        }
+      } finally {
+        Buffer.concat = concat;
+      }
+      assert.deepEqual(heard, expected, `round ${round}`);
+      // A frame here is at most ~1.2 KB; a join of the whole next read would be up to 8 KB.
+      assert.ok(joinedMost <= 1200 + 1024, `joined ${joinedMost} bytes at once`);
+    }
+  });
+
   it('tells apart channels of the same length and reuses the text of one seen before', () => {
     const { reader: r, heard } = reader();
     const channels = ['/0.celeryev/task.aaaaaaa', '/0.celeryev/task.aaaaaab', 'x', ...Array.from({ length: 12 }, (_, i) => `/0.celeryev/task.c${String(i).padStart(6, '0')}`)];
