@@ -71,10 +71,11 @@ export async function subscribePattern(
         logger.warn(`${request.handlerName} failed: ${(err as Error).message}`);
       }
     },
-    onEnd: (reason) => {
+    onEnd: (reason, byUs) => {
       if (done) return;
       logger.debug(`redis ${request.role} (${describeServer(url)}): ${reason}; subscribing again`);
       lostAt ??= Date.now();
+      if (byUs) lostReason ??= `${reason}; dropped the connection and subscribed again`;
       reconnect(1);
     },
   };

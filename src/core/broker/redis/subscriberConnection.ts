@@ -30,8 +30,11 @@ export interface SubscriberConnectionOptions {
 export interface SubscriberListener {
   /** A message on a channel matching the pattern; must not throw. */
   onMessage(channel: string, payload: Buffer): void;
-  /** The connection ended, not by close(); `reason` is safe to show. Called at most once. */
-  onEnd(reason: string): void;
+  /**
+   * The connection ended, not by close(); `reason` is safe to show. `byUs`: we dropped it because
+   * Redis sent what is not RESP2 (otherwise the server or the network ended it). Called at most once.
+   */
+  onEnd(reason: string, byUs: boolean): void;
 }
 
 interface PendingReply {
@@ -54,6 +57,7 @@ export class SubscriberConnection {
   private readonly waiting: PendingReply[] = [];
   private received = 0;
   private lastError: Error | undefined;
+  private protocolError = false;
   private closing = false;
   private ended = false;
   private listener: SubscriberListener | undefined;
@@ -70,6 +74,7 @@ export class SubscriberConnection {
         this.reader.write(chunk);
       } catch (err) {
         this.lastError = err as Error;
+        this.protocolError = true;
         socket.destroy();
       }
     });
@@ -198,6 +203,6 @@ export class SubscriberConnection {
     for (const pending of this.waiting.splice(0)) pending.reject(this.lastError ?? new Error(reason));
     const listener = this.listener;
     this.listener = undefined;
-    if (!this.closing) listener?.onEnd(reason);
+    if (!this.closing) listener?.onEnd(reason, this.protocolError);
   }
 }

@@ -155,6 +155,7 @@ describe('(unit) redis pattern subscriptions (a scripted server on a real socket
     await subscribe();
     server.send('?garbage\r\n');
     await until(() => interruptions.length === 1, 'the interruption');
+    assert.equal(interruptions[0].reason, 'Redis sent something that is not RESP2 on the subscriber connection (unknown type byte 63); dropped the connection and subscribed again');
     publish('/3.celeryev/a', 'fine');
     await until(() => heard.length === 1, 'a message on the new connection');
   });
