@@ -8,6 +8,8 @@ export const ACK_CHANNEL = 'bench:applied';
 
 export interface BenchRedis {
   port: number;
+  /** The redis-server process (for its CPU time). */
+  pid: number | undefined;
   /** A command connection (for CLIENT LIST / INFO probes). */
   probe: Redis;
   stop(): Promise<void>;
@@ -40,6 +42,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   }
   return {
     port,
+    pid: child.pid,
     probe,
     async stop() {
       probe.disconnect();

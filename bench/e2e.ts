@@ -19,7 +19,7 @@
  * (also print the rate in each half second).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ClusterMonitor } from '../src/core/monitor/clusterMonitor';
@@ -27,7 +27,7 @@ import { countByState, listTasks } from '../src/core/state/selectors';
 import { parseConnectionUrl } from '../src/core/url/connectionUrl';
 import { ACK_CHANNEL, type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
 import { StallProbe } from './hostStalls';
-import { threadCpuSeconds } from './threadCpu';
+import { processCpuSeconds, threadCpuSeconds } from './threadCpu';
 import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublisher';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
@@ -103,6 +103,7 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   probe.start();
   const cpuAtGo = process.cpuUsage();
   const threadsAtGo = threadCpuSeconds();
+  const othersAtGo = { publisher: processCpuSeconds(publisher.pid), redis: processCpuSeconds(redis.pid) };
   const eluAtGo = performance.eventLoopUtilization();
   const goAt = performance.now();
   publisher.send({ kind: 'go' } satisfies ToPublisher);
@@ -120,6 +121,7 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   const endAt = performance.now();
   const cpu = process.cpuUsage(cpuAtGo);
   const threadsAtEnd = threadCpuSeconds();
+  const othersAtEnd = { publisher: processCpuSeconds(publisher.pid), redis: processCpuSeconds(redis.pid) };
   const elu = performance.eventLoopUtilization(eluAtGo);
   const stalls = probe.stop();
   clearInterval(sampler);
@@ -150,6 +152,16 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
     const others = threadsAtEnd.others - threadsAtGo.others;
     console.log(`host thread CPU: ${host.toFixed(2)} s = ${((host * 1e6) / applied).toFixed(2)} µs/event ` +
       `(${fmt(applied / host)} events per host CPU second); other threads ${others.toFixed(2)} s`);
+  }
+  const spent = (at: number | undefined, end: number | undefined): number | undefined => (at !== undefined && end !== undefined ? end - at : undefined);
+  const publisherCpu = spent(othersAtGo.publisher, othersAtEnd.publisher);
+  const redisCpu = spent(othersAtGo.redis, othersAtEnd.redis);
+  if (publisherCpu !== undefined && redisCpu !== undefined) {
+    // The machine's budget: what the replay itself costs is CPU the subscriber cannot have.
+    const cores = availableParallelism();
+    const budget = cores * ((endAt - goAt) / 1000);
+    console.log(`machine: ${cores} cores x ${((endAt - goAt) / 1000).toFixed(2)} s = ${budget.toFixed(2)} CPU s; subscriber ${cpuSeconds.toFixed(2)} s, ` +
+      `redis-server ${redisCpu.toFixed(2)} s, replay publisher ${publisherCpu.toFixed(2)} s (${(((cpuSeconds + redisCpu + publisherCpu) / budget) * 100).toFixed(0)} % of it)`);
   }
   console.log(`host thread: longest event-loop delay ${stalls.loopDelayMaxMs.toFixed(1)} ms (p99 ${stalls.loopDelayP99Ms.toFixed(1)} ms), ` +
     `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms` +

@@ -81,7 +81,9 @@ function publish(config: PublisherConfig, commands: Buffer[], events: Uint32Arra
   let waitingForDrain = false;
   let timer: NodeJS.Timeout | undefined;
   let started = 0;
-  let pending = '';
+  /** Bytes of the reply being read: `:N\r\n`, N = subscribers that received the message. */
+  let replyBytes = 0;
+  let replyIsZero = false;
 
   const pump = (): void => {
     timer = undefined;
@@ -111,20 +113,24 @@ function publish(config: PublisherConfig, commands: Buffer[], events: Uint32Arra
   };
 
   socket.on('data', (chunk: Buffer) => {
-    // Each reply is `:N\r\n`, N = subscribers that received the message.
-    pending += chunk.toString('latin1');
-    let at = 0;
-    for (;;) {
-      const end = pending.indexOf('\r\n', at);
-      if (end < 0) break;
-      if (pending[at] === ':' && pending.slice(at + 1, end) === '0') {
+    // Read byte by byte, no strings: this process shares the two cores with the subscriber measured.
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte !== 0x0a) {
+        // `:0` is the only reply whose second byte is '0' and third the CR.
+        if (replyBytes === 1) replyIsZero = byte === 0x30;
+        else if (replyBytes === 2 && byte !== 0x0d) replyIsZero = false;
+        replyBytes++;
+        continue;
+      }
+      if (replyIsZero) {
         undeliveredMessages++;
         undeliveredEvents += events[replies];
       }
       replies++;
-      at = end + 2;
+      replyBytes = 0;
+      replyIsZero = false;
     }
-    pending = pending.slice(at);
     if (replies === commands.length) {
       send({ kind: 'done', published: offered, undeliveredMessages, undeliveredEvents, seconds: (performance.now() - started) / 1000 });
       socket.end();

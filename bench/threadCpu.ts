@@ -1,5 +1,5 @@
 /**
- * CPU seconds per thread of this process, from Linux's /proc/self/task/<tid>/stat (user + system
+ * CPU seconds per thread of this process (and of the bench's other processes), from Linux's /proc/self/task/<tid>/stat (user + system
  * clock ticks). On a machine that also runs other work, the host thread's CPU per event is the
  * figure that does not move with the load: it says how much one free core would keep up with.
  */
@@ -21,6 +21,18 @@ export function threadCpuSeconds(): { main: number; others: number } | undefined
       else others += seconds;
     }
     return { main, others };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds a process has used so far (user + system), or undefined off Linux or once it is gone. */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return undefined;
   }
