@@ -12,7 +12,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { RedisConnectionUrl } from '../../url/connectionUrl';
-import { CeleryLensError, TimeoutError } from '../../util/errors';
+import { TimeoutError } from '../../util/errors';
 import { type Logger, silentLogger } from '../../util/logger';
 import { tlsVerifyHint } from '../tlsHint';
 import { DEFAULT_CONNECT_TIMEOUT_MS, describeServer, RedisUnavailableError, redisFailure, safeMessage, tlsOptionsFor } from './redisClient';
@@ -60,6 +60,8 @@ export class SubscriberConnection {
   private protocolError = false;
   private closing = false;
   private ended = false;
+  /** open() succeeded: only then is an end the listener's business (a failed open is open()'s). */
+  private established = false;
   private listener: SubscriberListener | undefined;
 
   private constructor(private readonly socket: net.Socket, private readonly url: RedisConnectionUrl, private readonly logger: Logger, private readonly role: string) {
@@ -107,7 +109,7 @@ export class SubscriberConnection {
     let subscribing = false;
     try {
       await Promise.race([connection.connected(tlsOptions !== undefined), deadline]);
-      const auth = url.password === undefined ? undefined : connection.request(url.username ? command('AUTH', url.username, url.password) : command('AUTH', url.password));
+      const auth = !url.password ? undefined : connection.request(url.username ? command('AUTH', url.username, url.password) : command('AUTH', url.password));
       const name = connection.request(command('CLIENT', 'SETNAME', 'celery-lens'));
       // Messages may come in the same read as the confirmation: the listener must be there first.
       connection.listener = listener;
@@ -125,7 +127,6 @@ export class SubscriberConnection {
       connection.listener = undefined;
       socket.destroy();
       if (subscribing && !timedOut) throw redisFailure(err, url, options.what);
-      if (err instanceof CeleryLensError) throw err;
       const reason = safeMessage(connection.lastError ?? err, url);
       const text = `Cannot connect to Redis ${describeServer(url)} (${options.role}): ${reason}${tlsVerifyHint(reason)}`;
       const etimedout = (connection.lastError as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
@@ -133,6 +134,9 @@ export class SubscriberConnection {
     } finally {
       clearTimeout(timer);
     }
+    // Ended between the confirmation and here: nobody would hear of it, so this open failed.
+    if (connection.ended) throw new RedisUnavailableError(`Cannot connect to Redis ${describeServer(url)} (${options.role}): the connection closed as it subscribed`);
+    connection.established = true;
     return connection;
   }
 
@@ -203,6 +207,6 @@ export class SubscriberConnection {
     for (const pending of this.waiting.splice(0)) pending.reject(this.lastError ?? new Error(reason));
     const listener = this.listener;
     this.listener = undefined;
-    if (!this.closing) listener?.onEnd(reason, this.protocolError);
+    if (!this.closing && this.established) listener?.onEnd(reason, this.protocolError);
   }
 }

@@ -119,6 +119,18 @@ describe('(unit) redis pattern subscriptions (a scripted server on a real socket
     await until(() => server.sockets.size === 0, 'the refused connections to be dropped');
   });
 
+  it('names the server when what answers is not Redis', async () => {
+    server.answer = () => 'HTTP/1.1 400 Bad Request\r\n\r\n';
+    await assert.rejects(subscribe(), (err: Error) => {
+      assert.ok(err instanceof RedisUnavailableError);
+      assert.match(err.message, /^Cannot connect to Redis redis:\/\/127\.0\.0\.1:\d+\/3 \(event subscriber\): Redis sent something that is not RESP2/);
+      return true;
+    });
+    // A first connect that failed is the caller's to retry: nothing tries again behind its back.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(server.connections, 1);
+  });
+
   it('times out a server that accepts and never answers, within the connect timeout', async () => {
     server.answer = () => 'silence';
     const started = Date.now();
