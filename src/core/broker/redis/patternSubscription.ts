@@ -110,7 +110,7 @@ export async function subscribePattern(
         },
         (err: Error) => {
           logger.debug(`redis ${request.role}: ${err.message}`);
-          reconnect(attempt + 1);
+          if (!done) reconnect(attempt + 1);
         },
       );
     }, Math.min(attempt * RETRY_STEP_MS, RETRY_MAX_MS));
