@@ -27,7 +27,7 @@ import { countByState, listTasks } from '../src/core/state/selectors';
 import { parseConnectionUrl } from '../src/core/url/connectionUrl';
 import { ACK_CHANNEL, type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
 import { StallProbe } from './hostStalls';
-import { processCpuSeconds, threadCpuSeconds } from './threadCpu';
+import { busiestOtherThreadSeconds, processCpuSeconds, threadCpuSeconds } from './threadCpu';
 import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublisher';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
@@ -150,8 +150,9 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
     const host = threadsAtEnd.main - threadsAtGo.main;
     // Threads that ended during the run drop out of the sum, so "others" is a lower bound.
     const others = threadsAtEnd.others - threadsAtGo.others;
+    const decoding = busiestOtherThreadSeconds(threadsAtGo.byThread, threadsAtEnd.byThread);
     console.log(`host thread CPU: ${host.toFixed(2)} s = ${((host * 1e6) / applied).toFixed(2)} µs/event ` +
-      `(${fmt(applied / host)} events per host CPU second); other threads ${others.toFixed(2)} s`);
+      `(${fmt(applied / host)} events per host CPU second); other threads ${others.toFixed(2)} s, the busiest (the decoding thread) ${decoding.toFixed(2)} s = ${(1e6 * decoding / applied).toFixed(2)} µs/event`);
   }
   const spent = (at: number | undefined, end: number | undefined): number | undefined => (at !== undefined && end !== undefined ? end - at : undefined);
   const publisherCpu = spent(othersAtGo.publisher, othersAtEnd.publisher);
