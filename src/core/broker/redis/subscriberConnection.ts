@@ -107,6 +107,7 @@ export class SubscriberConnection {
     });
     void deadline.catch(() => undefined);
     let subscribing = false;
+    const cannotConnect = (reason: string): string => `Cannot connect to Redis ${describeServer(url)} (${options.role}): ${reason}`;
     try {
       await Promise.race([connection.connected(tlsOptions !== undefined), deadline]);
       const auth = !url.password ? undefined : connection.request(url.username ? command('AUTH', url.username, url.password) : command('AUTH', url.password));
@@ -128,14 +129,14 @@ export class SubscriberConnection {
       socket.destroy();
       if (subscribing && !timedOut) throw redisFailure(err, url, options.what);
       const reason = safeMessage(connection.lastError ?? err, url);
-      const text = `Cannot connect to Redis ${describeServer(url)} (${options.role}): ${reason}${tlsVerifyHint(reason)}`;
+      const text = cannotConnect(`${reason}${tlsVerifyHint(reason)}`);
       const etimedout = (connection.lastError as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
       throw timedOut || etimedout ? new TimeoutError(text) : new RedisUnavailableError(text);
     } finally {
       clearTimeout(timer);
     }
     // Ended between the confirmation and here: nobody would hear of it, so this open failed.
-    if (connection.ended) throw new RedisUnavailableError(`Cannot connect to Redis ${describeServer(url)} (${options.role}): the connection closed as it subscribed`);
+    if (connection.ended) throw new RedisUnavailableError(cannotConnect('the connection closed as it subscribed'));
     connection.established = true;
     return connection;
   }
