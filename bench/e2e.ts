@@ -22,7 +22,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ClusterMonitor } from '../src/core/monitor/clusterMonitor';
+import { ClusterMonitor, LIVENESS_CHECK_MS } from '../src/core/monitor/clusterMonitor';
+import { SETTLE_MS } from '../src/core/monitor/eventGaps';
 import { countByState, listTasks } from '../src/core/state/selectors';
 import { parseConnectionUrl } from '../src/core/url/connectionUrl';
 import { ACK_CHANNEL, type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
@@ -136,6 +137,7 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   console.log(`offered ${fmt(finished.published)} events in ${finished.seconds.toFixed(2)} s (${fmt(finished.published / finished.seconds)} events/s); ` +
     `delivered by Redis ${fmt(delivered)}; received ${fmt(received)}; applied ${fmt(applied)}; ` +
     `lost ${fmt(lost)}${lost ? ' (!)' : ''}; undecodable ${health.undecodableEvents}; reconnects ${health.reconnects}, status changes ${statusChanges}`);
+  if (lost > 0) console.log(await reportedGaps(monitor, lost));
   const fill = rateOver(samples, (s) => s.tasks < TASKS);
   const full = rateOver(samples, (s) => s.tasks >= TASKS);
   const overall = applied / ((endAt - goAt) / 1000);
@@ -173,6 +175,21 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
 
   if (process.env.BENCH_E2E_TIMELINE === '1') console.log(`applied events/s per half second: ${halfSecondRates(samples).map(fmt).join(' ')}`);
   clearTimeout(viewTimer);
+}
+
+/**
+ * What the monitor itself said about a loss: the gaps it recorded and the events it estimated
+ * lost, beside the count the bench knows. A gap is recorded once events flow again, or SETTLE_MS
+ * after the subscription is back when none come (the stream may have ended; the monitor's liveness
+ * check looks every LIVENESS_CHECK_MS), so wait for that, and a little more for the reconnect.
+ */
+async function reportedGaps(monitor: ClusterMonitor, lost: number): Promise<string> {
+  const until = performance.now() + SETTLE_MS + 3 * LIVENESS_CHECK_MS;
+  while (!monitor.health.eventGaps && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
+  const { eventGaps = 0, eventsEstimatedLost = 0 } = monitor.health;
+  if (!eventGaps) return `the monitor reported no gap for the ${fmt(lost)} events lost (a silent loss!)`;
+  return `the monitor reported ${eventGaps} gap${eventGaps === 1 ? '' : 's'} in the event stream and estimated ${fmt(eventsEstimatedLost)} events lost ` +
+    `(${fmt(lost)} were)`;
 }
 
 /** Events/s in each half second of the run (BENCH_E2E_TIMELINE=1), to see the warm-up and the GC dips. */
