@@ -8,7 +8,11 @@
  *   after the gap carrying a clock far beyond the last one before says how many were sent
  *   meanwhile (exact for a cluster whose workers keep their clocks in step, a lower bound otherwise;
  *   it also counts what sat in Redis's buffer when the cut came, which the rate misses).
- * The estimate is the larger of the two. A gap is recorded once events flow again (or a few
+ * Workers' clocks are in step only loosely (gossip syncs them at each heartbeat, and not at all
+ * `--without-gossip`), so with several senders the jump undercounts and the estimate is the larger
+ * of the two. With one sender before the gap and the same one after it, the jump is a count of what
+ * it sent, and the rate (which a burst just before a cut inflates) is not used.
+ * A gap is recorded once events flow again (or a few
  * seconds after the link is back, for a quiet cluster).
  */
 import type { CeleryEvent } from '../celery/types';
@@ -31,11 +35,15 @@ interface PendingGap {
   reason: string;
   clockBefore: number;
   rate: number;
+  /** The hostname of every event in the ~10 s before the gap, if they all had the same one. */
+  soleSender: string | undefined;
   /** When the link was back (ms); a gap without events after it is recorded after SETTLE_MS. */
   resumedAt?: number;
 }
 
 const BUCKET_MS = 5000;
+/** A bucket's senders when more than one hostname was seen in it. */
+const SEVERAL = '\0several';
 /** How long after the link is back a gap waits for an event to measure the clock jump. */
 export const SETTLE_MS = 5000;
 
@@ -46,6 +54,8 @@ export class EventGapTracker {
   private bucketEvents = 0;
   private previousEvents = 0;
   private previousMs = 0;
+  private bucketSender: string | undefined;
+  private previousSender: string | undefined;
   private pending: PendingGap | undefined;
 
   constructor(private readonly record: (gap: EventGap) => void) {}
@@ -57,12 +67,17 @@ export class EventGapTracker {
       // A bucket that ended long ago says nothing about the recent rate.
       this.previousEvents = span < 2 * BUCKET_MS ? this.bucketEvents : 0;
       this.previousMs = span < 2 * BUCKET_MS ? span : 0;
+      this.previousSender = span < 2 * BUCKET_MS ? this.bucketSender : undefined;
       this.bucketStart = now;
       this.bucketEvents = 0;
+      this.bucketSender = undefined;
     }
     this.bucketEvents += events.length;
+    // One message comes from one sender (a worker's task.multi batches only its own events).
+    const sender = events.length ? events[0].hostname : undefined;
+    if (sender !== undefined && sender !== this.bucketSender) this.bucketSender = this.bucketSender === undefined ? sender : SEVERAL;
     this.lastEventAt = now;
-    if (this.pending && events.length) this.finish(now, firstClock(events));
+    if (this.pending && events.length) this.finish(now, firstClocked(events));
   }
 
   /** Events/s over the last 5-10 s ending at `now` (ms). */
@@ -75,7 +90,7 @@ export class EventGapTracker {
   /** Events stopped reaching us from `from` (ms); `clock` is the receiver's Lamport clock now. */
   lost(from: number, reason: string, clock: number): void {
     if (this.pending) return;
-    this.pending = { from, reason, clockBefore: clock, rate: this.rate(from) };
+    this.pending = { from, reason, clockBefore: clock, rate: this.rate(from), soleSender: this.soleSender() };
   }
 
   /** The link (or subscription) is back at `at` (ms). */
@@ -89,25 +104,34 @@ export class EventGapTracker {
     if (resumedAt !== undefined && now - resumedAt >= SETTLE_MS) this.finish(resumedAt, undefined);
   }
 
+  private soleSender(): string | undefined {
+    const current = this.bucketSender;
+    const previous = this.previousSender;
+    if (current === SEVERAL || previous === SEVERAL) return undefined;
+    if (current !== undefined && previous !== undefined && current !== previous) return undefined;
+    return current ?? previous;
+  }
+
   /** Forget a pending gap (stop()). */
   reset(): void {
     this.pending = undefined;
   }
 
-  private finish(to: number, clockAfter: number | undefined): void {
+  private finish(to: number, after: CeleryEvent | undefined): void {
     const gap = this.pending;
     if (!gap) return;
     this.pending = undefined;
     const byRate = Math.round((gap.rate * Math.max(0, to - gap.from)) / 1000);
-    const clockJump = clockAfter !== undefined && gap.clockBefore > 0 ? clockAfter - gap.clockBefore : undefined;
+    const clockJump = after !== undefined && gap.clockBefore > 0 ? after.clock - gap.clockBefore : undefined;
     // clockBefore is the receiver's clock, one past the last sender clock seen.
     const byClock = clockJump !== undefined ? Math.max(0, clockJump) : 0;
-    this.record({ from: gap.from, to, estimatedLost: Math.max(byRate, byClock), clockJump, reason: gap.reason });
+    const counted = byClock > 0 && gap.soleSender !== undefined && after?.hostname === gap.soleSender;
+    this.record({ from: gap.from, to, estimatedLost: counted ? byClock : Math.max(byRate, byClock), clockJump, reason: gap.reason });
   }
 }
 
-/** The sender's clock on the first event that has one of its own (clients' `task-sent` clocks are ours). */
-function firstClock(events: readonly CeleryEvent[]): number | undefined {
-  for (const event of events) if (event.type !== 'task-sent' && typeof event.clock === 'number' && event.clock > 0) return event.clock;
+/** The first event with a sender clock of its own (clients' `task-sent` clocks are ours). */
+function firstClocked(events: readonly CeleryEvent[]): CeleryEvent | undefined {
+  for (const event of events) if (event.type !== 'task-sent' && typeof event.clock === 'number' && event.clock > 0) return event;
   return undefined;
 }

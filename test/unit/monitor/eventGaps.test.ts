@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import type { CeleryEvent } from '../../../src/core/celery/types';
 import { type EventGap, EventGapTracker, SETTLE_MS } from '../../../src/core/monitor/eventGaps';
 
-function events(count: number, firstClock: number, type = 'task-received'): CeleryEvent[] {
+function events(count: number, firstClock: number, type = 'task-received', hostname = 'w'): CeleryEvent[] {
   return Array.from({ length: count }, (_, i) => ({
-    type, uuid: `t${firstClock + i}`, hostname: 'w', timestamp: 0, local_received: 0, clock: firstClock + i, utcoffset: 0, pid: 1,
+    type, uuid: `t${firstClock + i}`, hostname, timestamp: 0, local_received: 0, clock: firstClock + i, utcoffset: 0, pid: 1,
   }));
 }
 
@@ -37,6 +37,39 @@ describe('(unit) EventGapTracker', () => {
     assert.equal(gaps[0].clockJump, 5000);
     assert.equal(gaps[0].estimatedLost, 5000);
     assert.equal(gaps[0].to, 1030);
+  });
+
+  it('counts by the clock alone when one sender was cut off, however fast the burst before the cut', () => {
+    const gaps: EventGap[] = [];
+    const tracker = new EventGapTracker((g) => gaps.push(g));
+    // 15 000 events in 300 ms, then a 2.5 s gap in which 25 000 were sent: the rate would say 37 500.
+    for (let i = 0; i < 150; i++) tracker.received(events(100, 1 + i * 100), 10_000 + i * 2);
+    tracker.lost(10_300, 'cut', 15_001);
+    tracker.resumed(12_700);
+    tracker.received(events(1, 40_001, 'worker-heartbeat'), 12_800);
+    assert.equal(gaps[0].clockJump, 25_000);
+    assert.equal(gaps[0].estimatedLost, 25_000);
+  });
+
+  it('keeps the larger estimate when several senders share the clock (their clocks are only loosely in step)', () => {
+    const gaps: EventGap[] = [];
+    const tracker = new EventGapTracker((g) => gaps.push(g));
+    for (let i = 0; i < 150; i++) tracker.received(events(100, 1 + i * 100, 'task-received', i % 2 ? 'a' : 'b'), 10_000 + i * 2);
+    tracker.lost(10_300, 'cut', 15_001);
+    tracker.resumed(12_700);
+    tracker.received(events(1, 40_001, 'worker-heartbeat', 'a'), 12_800);
+    assert.equal(gaps[0].clockJump, 25_000);
+    assert.ok(gaps[0].estimatedLost > 30_000, String(gaps[0].estimatedLost));
+  });
+
+  it('does not count by the clock alone when the event after the gap is from another sender', () => {
+    const gaps: EventGap[] = [];
+    const tracker = new EventGapTracker((g) => gaps.push(g));
+    for (let i = 0; i < 150; i++) tracker.received(events(100, 1 + i * 100), 10_000 + i * 2);
+    tracker.lost(10_300, 'cut', 15_001);
+    tracker.resumed(12_700);
+    tracker.received(events(1, 40_001, 'worker-heartbeat', 'newcomer'), 12_800);
+    assert.ok(gaps[0].estimatedLost > 30_000, String(gaps[0].estimatedLost));
   });
 
   it('records one gap while the link stays down, and nothing after reset()', () => {
