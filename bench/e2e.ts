@@ -16,7 +16,8 @@
  * in flight, default 10000; 0 = none, so Redis may cut a slow subscriber), BENCH_E2E_THREAD (1, the
  * default: decode on a worker thread, as the extension and the CLI's `watch` do; 0: in line, the
  * path taken when the thread cannot start and by the one-shot CLI commands), BENCH_E2E_TIMELINE=1
- * (also print the rate in each half second).
+ * (also print the rate in each half second), BENCH_E2E_BARE=1 (instead of the monitor, the bare
+ * decode-only subscriber the issue's reference figure is for: bareSubscriber.ts).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -26,6 +27,7 @@ import { ClusterMonitor, LIVENESS_CHECK_MS } from '../src/core/monitor/clusterMo
 import { SETTLE_MS } from '../src/core/monitor/eventGaps';
 import { countByState, listTasks } from '../src/core/state/selectors';
 import { parseConnectionUrl } from '../src/core/url/connectionUrl';
+import { measureBare } from './bareSubscriber';
 import { ACK_CHANNEL, type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
 import { StallProbe } from './hostStalls';
 import { busiestOtherThreadSeconds, processCpuSeconds, threadCpuSeconds } from './threadCpu';
@@ -34,6 +36,7 @@ import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublis
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 /** Decode on a worker thread, as the extension and `watch` do, or in line (BENCH_E2E_THREAD=0). */
 const THREAD = process.env.BENCH_E2E_THREAD !== '0';
+const BARE = process.env.BENCH_E2E_BARE === '1';
 const gc = (globalThis as { gc?: () => void }).gc;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 const load = (): string => loadavg().map((n) => n.toFixed(1)).join(' ');
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
   console.log(`Celery Lens end-to-end benchmark over Redis: maxTasks ${fmt(TASKS)}, stream of ${fmt(config.tasks)} new tasks, ` +
     `${config.batchLimit === 1 ? 'one event per message' : `task.multi batches of up to ${config.batchLimit}`}, ` +
     `offered ${config.rate ? `${fmt(config.rate)} events/s` : 'as fast as taken'}, window ${config.window ? fmt(config.window) : 'none'}, ` +
-    `decoding ${THREAD ? 'on a worker thread (the extension, the CLI\'s watch)' : 'in line (the fallback)'}, ` +
+    (BARE ? 'a bare decode-only subscriber, ' : `decoding ${THREAD ? 'on a worker thread (the extension, the CLI\'s watch)' : 'in line (the fallback)'}, `) +
     `node ${process.version}, load average ${load()}`);
   const redis = await startBenchRedis();
   config.port = redis.port;
@@ -235,6 +238,13 @@ async function main(): Promise<void> {
   console.log(`publisher built ${fmt(ready.messages)} messages, ${fmt(ready.events)} events (${(ready.events / ready.messages).toFixed(1)} events/message, ` +
     `${(ready.bytes / 2 ** 20).toFixed(0)} MiB) in ${ready.buildSeconds.toFixed(1)} s`);
 
+  if (BARE) {
+    await measureBare(redis, publisher, fromPublisher);
+    publisher.kill();
+    await redis.stop();
+    console.log(`load average after: ${load()}`);
+    return;
+  }
   const baseline = heapUsed();
   const box: { monitor?: ClusterMonitor } = {};
   await measure(box, redis, publisher);
