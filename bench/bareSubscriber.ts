@@ -3,11 +3,12 @@
  * with the same stream and window, since this machine's speed varies by a third from day to day:
  * a bare Node subscriber (ioredis, one thread) that only decodes each message (the kombu envelope's
  * JSON, then its base64 body's JSON) and counts the events. No validation, no model, no views.
- * It acknowledges over ACK_CHANNEL as the monitor's run does, so the publisher's window paces both.
+ * It acknowledges what it counted as the monitor's run does (pacing.ts), so the publisher's window paces both.
  */
 import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
-import { ACK_CHANNEL, type BenchRedis } from './benchRedis';
+import type { BenchRedis } from './benchRedis';
+import { startAcks, waitForCount } from './pacing';
 import type { FromPublisher, ToPublisher } from './replayPublisher';
 import { processCpuSeconds } from './threadCpu';
 
@@ -37,12 +38,7 @@ export async function measureBare(
     else events += count;
   });
   await subscriber.psubscribe('*celeryev*');
-  let acked = -1;
-  const acks = setInterval(() => {
-    if (events === acked) return;
-    acked = events;
-    void redis.probe.publish(ACK_CHANNEL, String(acked)).catch(() => undefined);
-  }, 20);
+  const stopAcks = startAcks(redis.probe, () => events);
   const done = fromPublisher('done');
   const cpuAtGo = process.cpuUsage();
   const othersAtGo = { publisher: processCpuSeconds(publisher.pid), redis: processCpuSeconds(redis.pid) };
@@ -51,17 +47,9 @@ export async function measureBare(
   const finished = await done;
   if (finished.kind !== 'done') return;
   const delivered = finished.published - finished.undeliveredEvents;
-  let lastCount = -1;
-  let still = 0;
-  while (events < delivered && still < 60) {
-    await new Promise((r) => setTimeout(r, 50));
-    still = events === lastCount ? still + 1 : 0;
-    lastCount = events;
-  }
-  // The last count that moved, not the 3 s of waiting for one that would not.
-  const endAt = performance.now() - (still >= 60 ? 3000 : 0);
+  const endAt = await waitForCount(() => events, delivered);
   const cpuSeconds = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpuAtGo));
-  clearInterval(acks);
+  stopAcks();
   subscriber.disconnect();
   const wall = (endAt - goAt) / 1000;
   console.log(`bare subscriber (decode only, no model): received ${fmt(events)} of ${fmt(finished.published)} events (${fmt(delivered)} delivered by Redis), ` +

@@ -28,8 +28,9 @@ import { SETTLE_MS } from '../src/core/monitor/eventGaps';
 import { countByState, listTasks } from '../src/core/state/selectors';
 import { parseConnectionUrl } from '../src/core/url/connectionUrl';
 import { measureBare } from './bareSubscriber';
-import { ACK_CHANNEL, type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
+import { type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
 import { StallProbe } from './hostStalls';
+import { startAcks, waitForCount } from './pacing';
 import { busiestOtherThreadSeconds, processCpuSeconds, threadCpuSeconds } from './threadCpu';
 import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublisher';
 
@@ -94,14 +95,7 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   const samples: Sample[] = [];
   let backlogMax = 0;
   const sampler = setInterval(() => samples.push({ at: performance.now(), applied: state.eventCount, tasks: state.tasks.size }), 50);
-  // What a real host does not do, so kept cheap: a PUBLISH every 20 ms when the count moved (3,000
-  // events at 150k/s, well inside the publisher's window).
-  let acked = -1;
-  const acks = setInterval(() => {
-    if (state.eventCount === acked) return;
-    acked = state.eventCount;
-    void redis.probe.publish(ACK_CHANNEL, String(acked)).catch(() => undefined);
-  }, 20);
+  const stopAcks = startAcks(redis.probe, () => state.eventCount);
   const backlogs = setInterval(() => void subscriberBacklog(redis.probe).then((b) => (backlogMax = Math.max(backlogMax, b)), () => undefined), 250);
   const done = fromPublisher('done');
   probe.start();
@@ -113,23 +107,15 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
   publisher.send({ kind: 'go' } satisfies ToPublisher);
   const finished = await done;
   if (finished.kind !== 'done') return;
-  // Wait until everything delivered is applied, or nothing moved for 3 s (then something was lost).
   const delivered = finished.published - finished.undeliveredEvents;
-  let lastCount = -1;
-  let still = 0;
-  while (state.eventCount < delivered && still < 60) {
-    await new Promise((r) => setTimeout(r, 50));
-    still = state.eventCount === lastCount ? still + 1 : 0;
-    lastCount = state.eventCount;
-  }
-  const endAt = performance.now();
+  const endAt = await waitForCount(() => state.eventCount, delivered);
   const cpu = process.cpuUsage(cpuAtGo);
   const threadsAtEnd = threadCpuSeconds();
   const othersAtEnd = { publisher: processCpuSeconds(publisher.pid), redis: processCpuSeconds(redis.pid) };
   const elu = performance.eventLoopUtilization(eluAtGo);
   const stalls = probe.stop();
   clearInterval(sampler);
-  clearInterval(acks);
+  stopAcks();
   clearInterval(backlogs);
   samples.push({ at: endAt, applied: state.eventCount, tasks: state.tasks.size });
 
