@@ -60,7 +60,7 @@ export class EventGapTracker {
 
   constructor(private readonly record: (gap: EventGap) => void) {}
 
-  /** Events of one message arrived at `now` (ms). Cheap: it runs for every message. */
+  /** Events (of one message, or of a decoded batch) arrived at `now` (ms). Cheap: it runs for every batch. */
   received(events: readonly CeleryEvent[], now: number): void {
     if (now - this.bucketStart >= BUCKET_MS) {
       const span = now - this.bucketStart;
@@ -73,9 +73,11 @@ export class EventGapTracker {
       this.bucketSender = undefined;
     }
     this.bucketEvents += events.length;
-    // One message comes from one sender (a worker's task.multi batches only its own events).
-    const sender = events.length ? events[0].hostname : undefined;
-    if (sender !== undefined && sender !== this.bucketSender) this.bucketSender = this.bucketSender === undefined ? sender : SEVERAL;
+    // `events` may be a decoding thread's batch of many senders' messages: look at each, until a second sender shows.
+    for (let i = 0; i < events.length && this.bucketSender !== SEVERAL; i++) {
+      const sender = events[i].hostname;
+      if (sender !== this.bucketSender) this.bucketSender = this.bucketSender === undefined ? sender : SEVERAL;
+    }
     this.lastEventAt = now;
     if (this.pending && events.length) this.finish(now, firstClocked(events));
   }

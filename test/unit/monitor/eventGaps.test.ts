@@ -62,6 +62,17 @@ describe('(unit) EventGapTracker', () => {
     assert.ok(gaps[0].estimatedLost > 30_000, String(gaps[0].estimatedLost));
   });
 
+  it('sees a second sender anywhere in a decoded batch, not only first', () => {
+    const gaps: EventGap[] = [];
+    const tracker = new EventGapTracker((g) => gaps.push(g));
+    for (let i = 0; i < 150; i++) tracker.received([...events(99, 1 + i * 100), ...events(1, 100 + i * 100, 'worker-heartbeat', 'quiet')], 10_000 + i * 2);
+    tracker.lost(10_300, 'cut', 15_001);
+    tracker.resumed(12_700);
+    tracker.received(events(1, 40_001), 12_800);
+    assert.equal(gaps[0].clockJump, 25_000);
+    assert.ok(gaps[0].estimatedLost > 30_000, String(gaps[0].estimatedLost));
+  });
+
   it('does not count by the clock alone when the event after the gap is from another sender', () => {
     const gaps: EventGap[] = [];
     const tracker = new EventGapTracker((g) => gaps.push(g));
