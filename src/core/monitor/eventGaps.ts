@@ -12,8 +12,8 @@
  * `--without-gossip`), so with several senders the jump undercounts and the estimate is the larger
  * of the two. With one sender before the gap and the same one after it, the jump is a count of what
  * it sent, and the rate (which a burst just before a cut inflates) is not used.
- * A gap is recorded once events flow again (or a few
- * seconds after the link is back, for a quiet cluster).
+ * A gap is recorded once events flow again (or a few seconds after the link is back, for a quiet
+ * cluster).
  */
 import type { CeleryEvent } from '../celery/types';
 
