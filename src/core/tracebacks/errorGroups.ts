@@ -3,8 +3,8 @@
  * tasks and workers, and where in the user's code the newest one was raised. Pure: the Errors view
  * and the Problems panel both read these.
  */
-import { TracebackCache } from './tracebackCache';
-import { deepestUserFrame, exceptionTypeFromRepr, finalException, fingerprint } from './tracebackQueries';
+import { fingerprintOf, TracebackCache } from './tracebackCache';
+import { exceptionTypeFromRepr } from './tracebackQueries';
 import type { TracebackFrame } from './tracebackTypes';
 
 /** One failed task, as the state knows it. */
@@ -62,10 +62,10 @@ interface Building extends ErrorGroup {
 export function groupFailures(failures: Iterable<FailureInput>, cache = new TracebackCache()): ErrorGroup[] {
   const groups = new Map<string, Building>();
   for (const failure of failures) {
-    const parsed = cache.parse(failure.traceback ?? '');
+    const facts = cache.facts(failure.traceback ?? '');
     const reprType = exceptionTypeFromRepr(failure.exception);
-    const print = fingerprint(parsed, reprType, failure.name);
-    const final = finalException(parsed);
+    const print = fingerprintOf(facts, reprType, failure.name);
+    const { final, frame } = facts;
     const time = failure.time !== undefined && Number.isFinite(failure.time) ? failure.time : -Infinity;
     let group = groups.get(print);
     if (!group) {
@@ -83,7 +83,6 @@ export function groupFailures(failures: Iterable<FailureInput>, cache = new Trac
       group.firstSeen = Math.min(group.firstSeen ?? time, time);
       group.lastSeen = Math.max(group.lastSeen ?? time, time);
     }
-    const frame = deepestUserFrame(parsed);
     if (time >= group.newest || group.message === '') {
       group.newest = Math.max(group.newest, time);
       group.message = final ? final.message : failure.exception ?? '';
