@@ -31,6 +31,7 @@ import { measureBare } from './bareSubscriber';
 import { type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
 import { StallProbe } from './hostStalls';
 import { startAcks, waitForCount } from './pacing';
+import { halfSecondRates, rateOver, type Sample } from './rates';
 import { busiestOtherThreadSeconds, processCpuSeconds, threadCpuSeconds } from './threadCpu';
 import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublisher';
 
@@ -42,25 +43,9 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 const load = (): string => loadavg().map((n) => n.toFixed(1)).join(' ');
 
-interface Sample {
-  at: number;
-  applied: number;
-  tasks: number;
-}
-
 function heapUsed(): number {
   for (let i = 0; i < 3; i++) gc?.();
   return process.memoryUsage().heapUsed;
-}
-
-/** Events/s between the first sample with events and the last one that added any, within [from, to). */
-function rateOver(samples: Sample[], keep: (s: Sample) => boolean): { rate: number; seconds: number } {
-  const part = samples.filter(keep);
-  if (part.length < 2) return { rate: 0, seconds: 0 };
-  let last = part.length - 1;
-  while (last > 0 && part[last].applied === part[last - 1].applied) last--;
-  const seconds = (part[last].at - part[0].at) / 1000;
-  return { rate: seconds > 0 ? (part[last].applied - part[0].applied) / seconds : 0, seconds };
 }
 
 /** Connect a monitor (kept only in `box`, so the caller can drop it), replay, print the figures. */
@@ -159,7 +144,7 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
     `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms` +
     (stalls.waitInLongestLagMs !== undefined ? ` (${stalls.waitInLongestLagMs.toFixed(1)} ms of it waiting for a core)` : '') +
     (stalls.ownLagMaxMs !== undefined ? `, longest lag net of waiting for a core ${stalls.ownLagMaxMs.toFixed(1)} ms` : '') +
-    `, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms; ` +
+    `, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms (${stalls.gcPauseMaxKind}; ${stalls.gcPausesOver50Ms} of 50 ms or more); ` +
     `${viewBuilds} tree refreshes; Redis backlog for the subscriber at most ${(backlogMax / 2 ** 20).toFixed(1)} MiB`);
 
   if (process.env.BENCH_E2E_TIMELINE === '1') console.log(`applied events/s per half second: ${halfSecondRates(samples).map(fmt).join(' ')}`);
@@ -179,18 +164,6 @@ async function reportedGaps(monitor: ClusterMonitor, lost: number): Promise<stri
   if (!eventGaps) return `the monitor reported no gap for the ${fmt(lost)} events lost (a silent loss!)`;
   return `the monitor reported ${eventGaps} gap${eventGaps === 1 ? '' : 's'} in the event stream and estimated ${fmt(eventsEstimatedLost)} events lost ` +
     `(${fmt(lost)} were)`;
-}
-
-/** Events/s in each half second of the run (BENCH_E2E_TIMELINE=1), to see the warm-up and the GC dips. */
-function halfSecondRates(samples: Sample[]): number[] {
-  const rates: number[] = [];
-  let from = samples.find((s) => s.applied > 0) ?? samples[0];
-  for (const sample of samples) {
-    if (sample.at - from.at < 500) continue;
-    rates.push(((sample.applied - from.applied) * 1000) / (sample.at - from.at));
-    from = sample;
-  }
-  return rates;
 }
 
 /** Stop the monitor and forget it (its state then becomes garbage). */

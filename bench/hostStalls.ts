@@ -28,8 +28,11 @@ export interface StallFigures {
   loopDelayP99Ms: number;
   /** Longest lateness of a 10 ms interval timer, ms. */
   timerLagMaxMs: number;
-  /** Longest single GC pause, ms. */
+  /** Longest single GC pause, ms, and its kind (major: mark-compact, minor: scavenge, ...). */
   gcPauseMaxMs: number;
+  gcPauseMaxKind: string;
+  /** GC pauses of 50 ms or more. */
+  gcPausesOver50Ms: number;
   /** The longest timer lag less the time the thread waited for a core meanwhile (Linux), ms. */
   ownLagMaxMs?: number;
   /** How long the thread waited for a core during the longest timer lag, ms. */
@@ -37,6 +40,17 @@ export interface StallFigures {
 }
 
 const TICK_MS = 10;
+
+/** perf_hooks' GC kinds (constants.NODE_PERFORMANCE_GC_*). */
+function gcKind(kind: number | undefined): string {
+  switch (kind) {
+    case 1: return 'minor (scavenge)';
+    case 4: return 'major (mark-compact)';
+    case 8: return 'incremental marking';
+    case 16: return 'weak callbacks';
+    default: return 'unknown';
+  }
+}
 
 export class StallProbe {
   private readonly histogram = monitorEventLoopDelay({ resolution: TICK_MS });
@@ -46,10 +60,17 @@ export class StallProbe {
   private waitInLongestLag: number | undefined;
   private ownLagMax: number | undefined;
   private gcPauseMax = 0;
+  private gcPauseMaxKind = '';
+  private gcPausesOver50 = 0;
 
   constructor() {
     this.gcObserver = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) this.gcPauseMax = Math.max(this.gcPauseMax, entry.duration);
+      for (const entry of list.getEntries()) {
+        if (entry.duration >= 50) this.gcPausesOver50++;
+        if (entry.duration <= this.gcPauseMax) continue;
+        this.gcPauseMax = entry.duration;
+        this.gcPauseMaxKind = gcKind(((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind);
+      }
     });
   }
 
@@ -83,6 +104,8 @@ export class StallProbe {
       loopDelayP99Ms: this.histogram.percentile(99) / 1e6,
       timerLagMaxMs: this.timerLagMax,
       gcPauseMaxMs: this.gcPauseMax,
+      gcPauseMaxKind: this.gcPauseMaxKind,
+      gcPausesOver50Ms: this.gcPausesOver50,
       ownLagMaxMs: this.ownLagMax,
       waitInLongestLagMs: this.waitInLongestLag,
     };

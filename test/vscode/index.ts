@@ -2,7 +2,8 @@
  * Test entry for the VS Code tier, loaded by VS Code's extension host as `extensionTestsPath`
  * (same contract as @vscode/test-electron: export `run()`, resolve when every test passed).
  *
- * Runs every `*.test.js` next to this file with mocha (bdd). Filters from the environment:
+ * Runs every `*.test.js` next to this file with mocha (bdd); with `LENS_VSCODE_BENCH=1`, every
+ * `*.bench.js` instead (`npm run bench:vscode`: measurements, not tests). Filters from the environment:
  * `LENS_VSCODE_FILES` (comma-separated words, a file runs when its name contains one) and
  * `LENS_VSCODE_GREP` (mocha --grep). Writes the counts as JSON to `EXT_TEST_RESULT_FILE` when set
  * and logs `N passed, N failed, N skipped` last.
@@ -19,12 +20,12 @@ export interface TierResult {
   failures: Array<{ title: string; error: string }>;
 }
 
-/** The compiled test files in `dir` selected by `filter` (comma-separated name fragments; empty = all). */
-export function selectTestFiles(dir: string, filter: string | undefined): string[] {
+/** The compiled files in `dir` ending in `suffix`, selected by `filter` (comma-separated name fragments; empty = all). */
+export function selectTestFiles(dir: string, filter: string | undefined, suffix = '.test.js'): string[] {
   const words = (filter ?? '').split(',').map((w) => w.trim()).filter(Boolean);
   return fs
     .readdirSync(dir)
-    .filter((name) => name.endsWith('.test.js'))
+    .filter((name) => name.endsWith(suffix))
     .filter((name) => words.length === 0 || words.some((w) => name.includes(w)))
     .sort()
     .map((name) => path.join(dir, name));
@@ -38,7 +39,7 @@ function report(result: TierResult): void {
 
 /** Called by VS Code once the extension host is up; the promise's outcome is the run's exit code. */
 export function run(): Promise<void> {
-  const files = selectTestFiles(__dirname, process.env.LENS_VSCODE_FILES);
+  const files = selectTestFiles(__dirname, process.env.LENS_VSCODE_FILES, process.env.LENS_VSCODE_BENCH === '1' ? '.bench.js' : '.test.js');
   if (files.length === 0) {
     const error = `no test file in ${__dirname} matches LENS_VSCODE_FILES=${process.env.LENS_VSCODE_FILES ?? ''}`;
     report({ passed: 0, failed: 1, skipped: 0, failures: [{ title: 'test selection', error }] });
