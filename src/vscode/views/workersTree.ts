@@ -4,7 +4,9 @@ import { workerDescription } from '../../core/presentation/treeLabels';
 import { formatDuration, plural, relativeTime } from '../../core/presentation/format';
 import type { WorkerRecord } from '../../core/state/workerRecord';
 import type { ClusterMonitor } from '../../core/monitor/clusterMonitor';
-import { runningOn } from '../../core/state/selectors';
+import { runningByWorker } from '../../core/state/selectors';
+import type { TaskRecord } from '../../core/state/taskRecord';
+import type { ConnectionManager } from '../connections/connectionManager';
 import { CeleryTreeProvider } from './celeryTreeProvider';
 import { contextValues } from './contextValues';
 import { workerIcon } from './icons';
@@ -13,9 +15,19 @@ import { taskTreeItem } from './taskItem';
 import { localWorkers } from '../actions/localWorker';
 
 export class WorkersTreeProvider extends CeleryTreeProvider {
+  /** Running tasks by worker, per monitor, for one refresh: forgotten whenever the view is told to refresh. */
+  private runningNow = new WeakMap<ClusterMonitor, Map<string, TaskRecord[]>>();
+
+  constructor(manager: ConnectionManager) {
+    super(manager);
+    this.changed.event(() => (this.runningNow = new WeakMap()));
+  }
+
   private running(monitor: ClusterMonitor, worker: WorkerRecord): string[] {
     if (worker.activeTasks) return worker.activeTasks;
-    return runningOn(monitor.state, worker.hostname).map((t) => t.id);
+    let byWorker = this.runningNow.get(monitor);
+    if (!byWorker) this.runningNow.set(monitor, (byWorker = runningByWorker(monitor.state)));
+    return (byWorker.get(worker.hostname) ?? []).map((t) => t.id);
   }
 
   protected childrenOf(node: CeleryNode): CeleryNode[] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ClusterState } from '../../../src/core/state/clusterState';
 import {
-  countByState, isFilterActive, lastSeen, listTasks, runningOn, taskNames, textMatcher, workflowTasks,
+  countByState, isFilterActive, lastSeen, listTasks, runningByWorker, runningOn, taskNames, textMatcher, workflowTasks,
 } from '../../../src/core/state/selectors';
 import { TASK_STATES } from '../../../src/core/state/taskIndex';
 import type { TaskRecord } from '../../../src/core/state/taskRecord';
@@ -132,7 +132,17 @@ describe('(unit) selectors for the tree views', () => {
     assert.deepEqual(page(s, { state: 'RECEIVED' }), ['t7', 't5', 't3']);
     s.mergeActive('w0@vm', [{ id: 't3', name: 'shop.charge', args: [], kwargs: {} }]);
     assert.deepEqual(runningOn(s, 'w0@vm').map((t) => t.id), ['t3', 't8'], 'inspect moved t3 to STARTED on w0');
+    assert.deepEqual(runningByWorker(s).get('w0@vm')?.map((t) => t.id), ['t3', 't8']);
     checkIndexes(s);
+  });
+
+  it('runningByWorker: runningOn of every worker, in one walk', () => {
+    for (const s of [state, replayedState()]) {
+      const byWorker = runningByWorker(s);
+      for (const hostname of new Set([...s.workers.keys(), ...byWorker.keys()])) {
+        assert.deepEqual((byWorker.get(hostname) ?? []).map((t) => t.id), runningOn(s, hostname).map((t) => t.id), hostname);
+      }
+    }
   });
 
   it('on the real captured run: counts match the tasks, pages add up', () => {
