@@ -5,7 +5,6 @@ import { formatDuration, plural, relativeTime } from '../../core/presentation/fo
 import type { WorkerRecord } from '../../core/state/workerRecord';
 import type { ClusterMonitor } from '../../core/monitor/clusterMonitor';
 import { runningByWorker } from '../../core/state/selectors';
-import type { TaskRecord } from '../../core/state/taskRecord';
 import type { ConnectionManager } from '../connections/connectionManager';
 import { CeleryTreeProvider } from './celeryTreeProvider';
 import { contextValues } from './contextValues';
@@ -15,8 +14,8 @@ import { taskTreeItem } from './taskItem';
 import { localWorkers } from '../actions/localWorker';
 
 export class WorkersTreeProvider extends CeleryTreeProvider {
-  /** Running tasks by worker, per monitor, for one refresh: forgotten whenever the view is told to refresh. */
-  private runningNow = new WeakMap<ClusterMonitor, Map<string, TaskRecord[]>>();
+  /** Ids of the running tasks by worker, per monitor, for one refresh: forgotten whenever the view is told to refresh. */
+  private runningNow = new WeakMap<ClusterMonitor, Map<string, string[]>>();
 
   constructor(manager: ConnectionManager) {
     super(manager);
@@ -26,8 +25,11 @@ export class WorkersTreeProvider extends CeleryTreeProvider {
   private running(monitor: ClusterMonitor, worker: WorkerRecord): string[] {
     if (worker.activeTasks) return worker.activeTasks;
     let byWorker = this.runningNow.get(monitor);
-    if (!byWorker) this.runningNow.set(monitor, (byWorker = runningByWorker(monitor.state)));
-    return (byWorker.get(worker.hostname) ?? []).map((t) => t.id);
+    if (!byWorker) {
+      byWorker = new Map([...runningByWorker(monitor.state)].map(([hostname, tasks]) => [hostname, tasks.map((t) => t.id)]));
+      this.runningNow.set(monitor, byWorker);
+    }
+    return byWorker.get(worker.hostname) ?? [];
   }
 
   protected childrenOf(node: CeleryNode): CeleryNode[] {
