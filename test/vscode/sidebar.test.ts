@@ -101,6 +101,11 @@ describe('(vscode) sidebar over a real cluster', function () {
     }, 30_000, 'the failed task under FAILURE');
     assert.equal(failureRow.label, 'lens_testapp.tasks.fail_nested');
     assert.match(failureRow.description, new RegExp(`^${failedId.slice(0, 8)} · `));
+    // Its tooltip is made when the row is hovered (resolveTreeItem), not sent with every refresh.
+    const failureItem = await tasks.getTreeItem(failureRow.node);
+    assert.equal(failureItem.tooltip, undefined);
+    const hovered = await tasks.resolveTreeItem(failureItem, failureRow.node);
+    assert.match(String(hovered.tooltip), new RegExp(`id: ${failedId}[\\s\\S]*exception: LensTestError`));
 
     await vscode.commands.executeCommand('celeryLens.task.openDetails', { connectionId, taskId: failedId });
     const editor = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'celery-task'), 10_000, 'the details editor');

@@ -47,6 +47,13 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorNode>, v
   getTreeItem(node: ErrorNode): vscode.TreeItem {
     const item = this.itemFor(node);
     item.id = `c/${node.connectionId}/e/${node.kind === 'connection' || node.kind === 'empty' ? node.kind : node.key}${node.kind === 'task' ? `/${node.taskId}` : ''}`;
+    // Made on hover, as in the other Celery views (CeleryTreeProvider.getTreeItem).
+    item.tooltip = undefined;
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ErrorNode): vscode.TreeItem {
+    item.tooltip = this.itemFor(node).tooltip;
     return item;
   }
 

@@ -40,6 +40,20 @@ export abstract class CeleryTreeProvider implements vscode.TreeDataProvider<Cele
   }
 
   getTreeItem(node: CeleryNode): vscode.TreeItem {
+    const item = this.wholeItem(node);
+    // Made on hover (resolveTreeItem): VS Code converts each MarkdownString tooltip in the extension
+    // host and sends it to the window on every refresh, for rows that are mostly never hovered.
+    item.tooltip = undefined;
+    return item;
+  }
+
+  /** The hovered row's tooltip, from the state as it is now. */
+  resolveTreeItem(item: vscode.TreeItem, node: CeleryNode): vscode.TreeItem {
+    item.tooltip = this.wholeItem(node).tooltip;
+    return item;
+  }
+
+  private wholeItem(node: CeleryNode): vscode.TreeItem {
     const item = node.kind === 'connection' ? this.connectionItem(node.connectionId) : this.itemFor(node);
     item.id = nodeId(node);
     return item;
