@@ -29,10 +29,6 @@ export class TracebackCache {
 
   constructor(private readonly capacity = 500) {}
 
-  parse(text: string): ParsedTraceback {
-    return this.facts(text).parsed;
-  }
-
   facts(text: string): TracebackFacts {
     const hit = this.entries.get(text);
     if (hit) return hit;
