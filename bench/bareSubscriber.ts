@@ -9,10 +9,10 @@ import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import type { BenchRedis } from './benchRedis';
 import { startAcks, waitForCount } from './pacing';
+import { formatCount as fmt } from './rates';
 import type { FromPublisher, ToPublisher } from './replayPublisher';
 import { processCpuSeconds } from './threadCpu';
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 
 /** Events in one payload; a message it cannot read counts as undecodable. */
 function decodeOnly(payload: Buffer): number | undefined {

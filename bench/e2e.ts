@@ -29,9 +29,9 @@ import { countByState, listTasks } from '../src/core/state/selectors';
 import { parseConnectionUrl } from '../src/core/url/connectionUrl';
 import { measureBare } from './bareSubscriber';
 import { type BenchRedis, startBenchRedis, subscriberBacklog } from './benchRedis';
-import { StallProbe } from './hostStalls';
+import { describeStalls, StallProbe } from './hostStalls';
 import { startAcks, waitForCount } from './pacing';
-import { halfSecondRates, rateOver, type Sample } from './rates';
+import { formatCount as fmt, halfSecondRates, rateOver, type Sample } from './rates';
 import { busiestOtherThreadSeconds, processCpuSeconds, threadCpuSeconds } from './threadCpu';
 import type { FromPublisher, PublisherConfig, ToPublisher } from './replayPublisher';
 
@@ -40,7 +40,6 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const THREAD = process.env.BENCH_E2E_THREAD !== '0';
 const BARE = process.env.BENCH_E2E_BARE === '1';
 const gc = (globalThis as { gc?: () => void }).gc;
-const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 const load = (): string => loadavg().map((n) => n.toFixed(1)).join(' ');
 
 function heapUsed(): number {
@@ -140,12 +139,7 @@ async function measure(box: { monitor?: ClusterMonitor }, redis: BenchRedis, pub
     console.log(`machine: ${cores} cores x ${((endAt - goAt) / 1000).toFixed(2)} s = ${budget.toFixed(2)} CPU s; subscriber ${cpuSeconds.toFixed(2)} s, ` +
       `redis-server ${redisCpu.toFixed(2)} s, replay publisher ${publisherCpu.toFixed(2)} s (${(((cpuSeconds + redisCpu + publisherCpu) / budget) * 100).toFixed(0)} % of it)`);
   }
-  console.log(`host thread: longest event-loop delay ${stalls.loopDelayMaxMs.toFixed(1)} ms (p99 ${stalls.loopDelayP99Ms.toFixed(1)} ms), ` +
-    `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms` +
-    (stalls.waitInLongestLagMs !== undefined ? ` (${stalls.waitInLongestLagMs.toFixed(1)} ms of it waiting for a core)` : '') +
-    (stalls.ownLagMaxMs !== undefined ? `, longest lag net of waiting for a core ${stalls.ownLagMaxMs.toFixed(1)} ms` : '') +
-    `, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms (${stalls.gcPauseMaxKind}; ${stalls.gcPausesOver50Ms} of 50 ms or more); ` +
-    `${viewBuilds} tree refreshes; Redis backlog for the subscriber at most ${(backlogMax / 2 ** 20).toFixed(1)} MiB`);
+  console.log(`host thread: ${describeStalls(stalls)}; ${viewBuilds} tree refreshes; Redis backlog for the subscriber at most ${(backlogMax / 2 ** 20).toFixed(1)} MiB`);
 
   if (process.env.BENCH_E2E_TIMELINE === '1') console.log(`applied events/s per half second: ${halfSecondRates(samples).map(fmt).join(' ')}`);
   clearTimeout(viewTimer);

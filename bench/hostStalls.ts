@@ -9,7 +9,7 @@
  * reported net of that wait: the longest stretch the thread's own work held its event loop.
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
 
@@ -41,15 +41,24 @@ export interface StallFigures {
 
 const TICK_MS = 10;
 
-/** perf_hooks' GC kinds (constants.NODE_PERFORMANCE_GC_*). */
+const GC_KINDS = new Map([
+  [constants.NODE_PERFORMANCE_GC_MINOR, 'minor (scavenge)'],
+  [constants.NODE_PERFORMANCE_GC_MAJOR, 'major (mark-compact)'],
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental marking'],
+  [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weak callbacks'],
+]);
+
 function gcKind(kind: number | undefined): string {
-  switch (kind) {
-    case 1: return 'minor (scavenge)';
-    case 4: return 'major (mark-compact)';
-    case 8: return 'incremental marking';
-    case 16: return 'weak callbacks';
-    default: return 'unknown';
-  }
+  return (kind !== undefined ? GC_KINDS.get(kind) : undefined) ?? 'unknown';
+}
+
+/** The figures as one line's worth of text, as both end-to-end benches print them. */
+export function describeStalls(stalls: StallFigures): string {
+  return `longest event-loop delay ${stalls.loopDelayMaxMs.toFixed(1)} ms (p99 ${stalls.loopDelayP99Ms.toFixed(1)} ms), ` +
+    `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms` +
+    (stalls.waitInLongestLagMs !== undefined ? ` (${stalls.waitInLongestLagMs.toFixed(1)} ms of it waiting for a core)` : '') +
+    (stalls.ownLagMaxMs !== undefined ? `, longest lag net of waiting for a core ${stalls.ownLagMaxMs.toFixed(1)} ms` : '') +
+    `, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms (${stalls.gcPauseMaxKind}; ${stalls.gcPausesOver50Ms} of 50 ms or more)`;
 }
 
 export class StallProbe {

@@ -1,4 +1,9 @@
-/** The applied-events samples a bench:e2e run takes every 50 ms, and the rates read off them. */
+/** The applied-events samples a bench:e2e run takes every 50 ms, the rates read off them, and how counts print. */
+
+/** A count or rate as the benches print it: rounded, with thousands separators. */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en');
+}
 
 export interface Sample {
   /** performance.now() */

@@ -25,9 +25,9 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vscode from 'vscode';
 import { startBenchRedis } from '../../bench/benchRedis';
-import { StallProbe } from '../../bench/hostStalls';
+import { describeStalls, StallProbe } from '../../bench/hostStalls';
 import { startAcks, waitForCount } from '../../bench/pacing';
-import { halfSecondRates, rateOver, type Sample } from '../../bench/rates';
+import { formatCount as fmt, halfSecondRates, rateOver, type Sample } from '../../bench/rates';
 import type { FromPublisher, PublisherConfig } from '../../bench/replayPublisher';
 import { activateCeleryLens } from './support/extension';
 import { waitFor } from './support/waitFor';
@@ -63,7 +63,6 @@ function heapLayout(): string {
   return `heap limit ${mib(v8.getHeapStatistics().heap_size_limit)}, new space now ${newSpace ? mib(newSpace.space_size) : '?'}, ` +
     `heap used ${mib(process.memoryUsage().heapUsed)}, flags ${process.execArgv.join(' ') || 'none'}`;
 }
-const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 
 describe('(bench) the extension host under a full-speed event stream', function () {
   this.timeout(600_000);
@@ -120,11 +119,7 @@ describe('(bench) the extension host under a full-speed event stream', function 
       console.log(`bench:vscode: offered ${fmt(finished.published)} events, applied ${fmt(applied)}, lost ${fmt(finished.published - applied)}; ` +
         `events/s filling to ${fmt(MAX_TASKS)} tasks ${fmt(fill.rate)} (${fill.seconds.toFixed(1)} s), holding ${fmt(full.rate)} (${full.seconds.toFixed(1)} s), ` +
         `whole run ${fmt(applied / ((endAt - goAt) / 1000))}`);
-      console.log(`bench:vscode: extension host thread: longest event-loop delay ${stalls.loopDelayMaxMs.toFixed(1)} ms (p99 ${stalls.loopDelayP99Ms.toFixed(1)} ms), ` +
-        `longest 10 ms timer lag ${stalls.timerLagMaxMs.toFixed(1)} ms` +
-        (stalls.waitInLongestLagMs !== undefined ? ` (${stalls.waitInLongestLagMs.toFixed(1)} ms of it waiting for a core)` : '') +
-        (stalls.ownLagMaxMs !== undefined ? `, longest lag net of waiting for a core ${stalls.ownLagMaxMs.toFixed(1)} ms` : '') +
-        `, longest GC pause ${stalls.gcPauseMaxMs.toFixed(1)} ms (${stalls.gcPauseMaxKind}; ${stalls.gcPausesOver50Ms} of 50 ms or more)`);
+      console.log(`bench:vscode: extension host thread: ${describeStalls(stalls)}`);
       console.log(`bench:vscode: applied events/s per half second: ${halfSecondRates(samples).map(fmt).join(' ')}`);
       assert.equal(applied, finished.published, 'events were lost in a paced replay');
     } finally {
