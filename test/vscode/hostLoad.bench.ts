@@ -12,8 +12,8 @@
  * run) and the host thread's stalls (bench/hostStalls.ts). A measurement, not a test: it fails only
  * when the replay cannot run or loses events.
  *
- * Environment: BENCH_TASKS (the connection's maxTasks is the extension's default, 100,000; the stream
- * has twice as many tasks), BENCH_BATCH (worker buffer limit, default 24; 1 = one event per message),
+ * Environment: BENCH_TASKS (the stream has twice as many tasks; default 100,000, the extension's
+ * default maxTasks, which the bench leaves as it is: a smaller stream never fills the model), BENCH_BATCH (worker buffer limit, default 24; 1 = one event per message),
  * BENCH_VSCODE_PROFILE=FILE (also write a CPU profile of the extension host's thread during the
  * replay, for Chrome DevTools or a script: where its long tasks go).
  */
